@@ -1,0 +1,17 @@
+"""Settings for the test suite: the normal settings with a throwaway key and fast hashing."""
+
+import os
+
+os.environ.setdefault("A4P_SECRET_KEY", "test-only-key")
+
+from a4p.settings import *  # noqa: E402,F403
+from a4p.settings import DATA_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = False
+MEDIA_ROOT = DATA_DIR / "test-media"

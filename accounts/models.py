@@ -1,0 +1,85 @@
+"""Users, their roles and what each role is attached to (entities or a Member State)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PLANNING_UNIT = "planning_unit", _("Planning unit")
+    FOCAL_POINT = "focal_point", _("Entity focal point")
+    REVIEWER = "reviewer", _("Reviewer")
+    SENIOR_LEADERSHIP = "senior_leadership", _("Senior leadership")
+    MEMBER_STATE_DELEGATE = "member_state_delegate", _("Member State delegate")
+    REGISTER_OFFICER = "register_officer", _("Register officer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Roles that act for an entity, and the role that acts for a Member State.
+ENTITY_ROLES = {Role.FOCAL_POINT, Role.REVIEWER}
+STATE_ROLES = {Role.MEMBER_STATE_DELEGATE}
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their memberships."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships.all()}
+
+
+class Membership(models.Model):
+    """A user holds a role, for an entity (focal points, reviewers, optionally others) or for a
+    Member State (delegates)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    entity = models.ForeignKey(
+        "core.Entity", verbose_name=_("entity"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="memberships",
+    )
+    member_state = models.ForeignKey(
+        "core.MemberState", verbose_name=_("Member State"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="memberships",
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "entity", "member_state"], name="membership_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in ENTITY_ROLES]) | Q(entity__isnull=False),
+                name="membership_entity_role_needs_entity",
+                violation_error_message=_("Focal points and reviewers act for an entity."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (Q(role__in=[r.value for r in STATE_ROLES]) & Q(member_state__isnull=False)
+                     & Q(entity__isnull=True))
+                    | (~Q(role__in=[r.value for r in STATE_ROLES]) & Q(member_state__isnull=True))
+                ),
+                name="membership_state_role_needs_state",
+                violation_error_message=_(
+                    "A Member State delegate acts for one Member State and no entity."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.entity or self.member_state
+        role = self.get_role_display()
+        return f"{self.user} — {role} ({target})" if target else f"{self.user} — {role}"

@@ -1,0 +1,73 @@
+"""`a4p plan load FILE` and `a4p plan export --format json|yaml`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from core.models import Entity
+from plans.exporters import plan_tree, render
+from plans.models import Plan
+from plans.planfile import PlanFileError, read_plan_file
+from plans.services import plan_load
+
+
+class Command(BaseCommand):
+    help = "Load a plan file into the database, or export a loaded plan."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{load,export}")
+        load = actions.add_parser("load", help="Validate a plan file and load it (all or nothing).")
+        load.add_argument("file", type=Path, help="Plan file, YAML or JSON (format 1).")
+        load.add_argument("--check", action="store_true",
+                          help="Validate only; write nothing.")
+        export = actions.add_parser("export", help="Print a loaded plan in the plan-file format.")
+        export.add_argument("--format", choices=["json", "yaml"], default="json")
+        export.add_argument("--plan", help="Plan code (default: the most recent plan).")
+        export.add_argument("--output", type=Path, help="Write to this file instead of stdout.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "load":
+            self._load(options["file"], check=options["check"])
+        else:
+            self._export(options["format"], options.get("plan"), options.get("output"))
+
+    def _load(self, path: Path, *, check: bool) -> None:
+        try:
+            plan_file = read_plan_file(path, Entity.objects.values_list("code", flat=True))
+        except PlanFileError as exc:
+            count = len(exc.problems)
+            raise CommandError(
+                f"{path}: rejected, {count} problem{'s' if count != 1 else ''}; nothing was "
+                f"written.\n{exc}"
+            ) from None
+        if check:
+            self.stdout.write(f"{path}: valid plan {plan_file.code} "
+                              f"({plan_file.deliverable_count} deliverables).")
+            return
+        summary = plan_load(plan_file=plan_file)
+        counts = summary.counts
+        if summary.changed:
+            self.stdout.write(self.style.SUCCESS(
+                f"Loaded plan {summary.plan.code}: {plan_file.deliverable_count} deliverables "
+                f"({counts.get('created', 0)} created, {counts.get('updated', 0)} updated, "
+                f"{counts.get('deleted', 0)} deleted)."
+            ))
+        else:
+            self.stdout.write(f"Plan {summary.plan.code} is already up to date; nothing changed.")
+
+    def _export(self, fmt: str, code: str | None, output: Path | None) -> None:
+        plans = Plan.objects.all()
+        plan = plans.filter(code=code).first() if code else plans.first()
+        if plan is None:
+            known = ", ".join(plans.values_list("code", flat=True)) or "none loaded"
+            raise CommandError(f"No plan {code or ''} to export (plans: {known}). "
+                               "Load one with: a4p plan load FILE")
+        text = render(plan_tree(plan), fmt)
+        if output:
+            output.write_text(text, encoding="utf-8")
+            self.stderr.write(f"Wrote {output}")
+        else:
+            self.stdout.write(text, ending="")
