@@ -39,7 +39,9 @@ def _secret_key() -> str:
             handle.write(key)
         return key
     except OSError as exc:
-        raise ImproperlyConfigured(f"A4P_SECRET_KEY is not set and {path} cannot be read: {exc}")
+        raise ImproperlyConfigured(
+            f"A4P_SECRET_KEY is not set and {path} cannot be read: {exc}"
+        ) from exc
 
 
 SECRET_KEY = _secret_key()
@@ -116,8 +118,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

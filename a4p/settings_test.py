@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("A4P_SECRET_KEY", "test-only-key")
 
-from a4p.settings import *  # noqa: E402,F403
-from a4p.settings import DATA_DIR  # noqa: E402
+from a4p.settings import *  # noqa: F403
+from a4p.settings import DATA_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -15,3 +15,5 @@ STORAGES = {
 }
 AXES_ENABLED = False
 MEDIA_ROOT = DATA_DIR / "test-media"
+STATIC_ROOT = DATA_DIR / "test-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -47,8 +47,11 @@ def demo_users_ensure() -> list[DemoUser]:
     for spec in DEMO_USERS:
         user, _ = User.objects.get_or_create(
             username=spec.username,
-            defaults={"first_name": spec.first_name, "last_name": spec.last_name,
-                      "email": f"{spec.username}@demo.invalid"},
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@demo.invalid",
+            },
         )
         is_admin = spec.role == Role.ADMINISTRATOR
         if not user.check_password(password) or user.is_staff != is_admin:
@@ -56,9 +59,11 @@ def demo_users_ensure() -> list[DemoUser]:
             user.is_staff = user.is_superuser = is_admin
             user.save(update_fields=["password", "is_staff", "is_superuser"])
         membership_grant(
-            user=user, role=spec.role,
+            user=user,
+            role=spec.role,
             entity=Entity.objects.get(code=spec.entity) if spec.entity else None,
             member_state=MemberState.objects.get(iso3=spec.member_state)
-            if spec.member_state else None,
+            if spec.member_state
+            else None,
         )
     return DEMO_USERS

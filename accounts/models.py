@@ -46,12 +46,20 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     entity = models.ForeignKey(
-        "core.Entity", verbose_name=_("entity"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="memberships",
+        "core.Entity",
+        verbose_name=_("entity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     member_state = models.ForeignKey(
-        "core.MemberState", verbose_name=_("Member State"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="memberships",
+        "core.MemberState",
+        verbose_name=_("Member State"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
 
     class Meta:
@@ -59,7 +67,8 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "entity", "member_state"], name="membership_unique",
+                fields=["user", "role", "entity", "member_state"],
+                name="membership_unique",
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=[r.value for r in ENTITY_ROLES]) | Q(entity__isnull=False),
@@ -68,8 +77,11 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    (Q(role__in=[r.value for r in STATE_ROLES]) & Q(member_state__isnull=False)
-                     & Q(entity__isnull=True))
+                    (
+                        Q(role__in=[r.value for r in STATE_ROLES])
+                        & Q(member_state__isnull=False)
+                        & Q(entity__isnull=True)
+                    )
                     | (~Q(role__in=[r.value for r in STATE_ROLES]) & Q(member_state__isnull=True))
                 ),
                 name="membership_state_role_needs_state",

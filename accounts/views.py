@@ -19,5 +19,4 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/profile.html",
-                  {"memberships": memberships_of(request.user)})
+    return render(request, "accounts/profile.html", {"memberships": memberships_of(request.user)})

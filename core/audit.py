@@ -9,8 +9,9 @@ from django.db import models
 from core.models import AuditEntry
 
 
-def log(*, action: str, obj: models.Model, actor: Any = None, data: dict[str, Any] | None = None
-        ) -> AuditEntry:
+def log(
+    *, action: str, obj: models.Model, actor: Any = None, data: dict[str, Any] | None = None
+) -> AuditEntry:
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         action=action,

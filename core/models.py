@@ -61,16 +61,25 @@ class Entity(models.Model):
     name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    aliases = models.JSONField(_("aliases"), default=list, blank=True,
-                               help_text=_("Strings the plan writes for this entity."))
+    aliases = models.JSONField(
+        _("aliases"),
+        default=list,
+        blank=True,
+        help_text=_("Strings the plan writes for this entity."),
+    )
     members = models.ManyToManyField(
         "self", verbose_name=_("members"), symmetrical=False, blank=True, related_name="groups"
     )
     uncertain = models.BooleanField(
-        _("uncertain reading"), default=False,
+        _("uncertain reading"),
+        default=False,
         help_text=_("The identity or place of this entity is a likely reading, not confirmed."),
     )
     note = models.TextField(_("note"), blank=True)
@@ -111,7 +120,8 @@ class Mission(models.Model):
     )
     mission_type = models.CharField(_("type"), max_length=3, choices=Type.choices)
     in_plan_group = models.BooleanField(
-        _("active in the plan period"), default=False,
+        _("active in the plan period"),
+        default=False,
         help_text=_('Counted in "Heads of Mission" and the other per-mission groups.'),
     )
     host_states = models.ManyToManyField(
@@ -122,12 +132,20 @@ class Mission(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     regional_asg = models.ForeignKey(
-        Entity, verbose_name=_("regional ASG"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="asg_missions",
+        Entity,
+        verbose_name=_("regional ASG"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="asg_missions",
     )
     division = models.ForeignKey(
-        Entity, verbose_name=_("regional division"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="division_missions",
+        Entity,
+        verbose_name=_("regional division"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="division_missions",
     )
     aliases = models.JSONField(_("other acronyms"), default=list, blank=True)
 
@@ -145,8 +163,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=80)
     object_type = models.CharField(_("object type"), max_length=80)

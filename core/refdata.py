@@ -73,8 +73,12 @@ def load_reference_data(data_dir: Path = DATA_DIR, actor: Any = None) -> RefSumm
     _load_missions(mission_rows, entities, states, counts, data_dir / "missions.yaml")
     _link(entity_rows, entities, counts, data_dir / "entities.yaml")
     if counts.get("created") or counts.get("updated"):
-        audit.log(action="reference.loaded", obj=entities["dpo"] if "dpo" in entities
-                  else next(iter(entities.values())), actor=actor, data=dict(counts))
+        audit.log(
+            action="reference.loaded",
+            obj=entities["dpo"] if "dpo" in entities else next(iter(entities.values())),
+            actor=actor,
+            data=dict(counts),
+        )
     return RefSummary(dict(counts))
 
 
@@ -87,11 +91,16 @@ def _load_states(path: Path, counts: Counter[str]) -> dict[str, MemberState]:
         raise ReferenceDataError(f"{path}: {exc}") from None
     for line, row in enumerate(rows, start=2):
         try:
-            values = {
-                "iso3": row["iso3"], "iso2": row["iso2"], "m49": int(row["m49"]),
-                "name": row["name"], "name_fr": row["name_fr"],
-                "formal_name": row["formal_name"], "formal_name_fr": row["formal_name_fr"],
-                "region": row["region"], "subregion": row["subregion"],
+            values: dict[str, Any] = {
+                "iso3": row["iso3"],
+                "iso2": row["iso2"],
+                "m49": int(row["m49"]),
+                "name": row["name"],
+                "name_fr": row["name_fr"],
+                "formal_name": row["formal_name"],
+                "formal_name_fr": row["formal_name_fr"],
+                "region": row["region"],
+                "subregion": row["subregion"],
             }
         except (KeyError, ValueError, TypeError) as exc:
             raise ReferenceDataError(f"{path}:{line}: bad row ({exc})") from None
@@ -104,27 +113,42 @@ def _load_states(path: Path, counts: Counter[str]) -> dict[str, MemberState]:
     return existing
 
 
-def _load_entities(rows: list[dict[str, Any]], missions: list[dict[str, Any]],
-                   counts: Counter[str]) -> dict[str, Entity]:
+def _load_entities(
+    rows: list[dict[str, Any]], missions: list[dict[str, Any]], counts: Counter[str]
+) -> dict[str, Entity]:
     existing = {e.code: e for e in Entity.objects.all()}
     kinds = set(Entity.Kind.values)
-    wanted = [
-        {"code": r.get("id"), "acronym": r.get("acronym") or "", "name": r.get("name") or "",
-         "name_fr": r.get("name_fr") or "", "kind": r.get("kind"),
-         "aliases": list(r.get("aliases") or []), "uncertain": bool(r.get("uncertain")),
-         "note": (r.get("note") or "").strip()}
+    wanted: list[dict[str, Any]] = [
+        {
+            "code": r.get("id"),
+            "acronym": r.get("acronym") or "",
+            "name": r.get("name") or "",
+            "name_fr": r.get("name_fr") or "",
+            "kind": r.get("kind"),
+            "aliases": list(r.get("aliases") or []),
+            "uncertain": bool(r.get("uncertain")),
+            "note": (r.get("note") or "").strip(),
+        }
         for r in rows
     ] + [
-        {"code": m.get("id"), "acronym": m.get("acronym") or "", "name": m.get("name") or "",
-         "name_fr": m.get("name_fr") or "", "kind": Entity.Kind.MISSION,
-         "aliases": list(m.get("aliases") or []), "uncertain": False,
-         "note": (m.get("note") or "").strip()}
+        {
+            "code": m.get("id"),
+            "acronym": m.get("acronym") or "",
+            "name": m.get("name") or "",
+            "name_fr": m.get("name_fr") or "",
+            "kind": Entity.Kind.MISSION,
+            "aliases": list(m.get("aliases") or []),
+            "uncertain": False,
+            "note": (m.get("note") or "").strip(),
+        }
         for m in missions
     ]
     for values in wanted:
         if not values["code"] or not values["name"] or values["kind"] not in kinds:
-            raise ReferenceDataError(f"entity {values['code'] or '?'}: needs an id, a name and "
-                                     f"a kind among {', '.join(sorted(kinds))}")
+            raise ReferenceDataError(
+                f"entity {values['code'] or '?'}: needs an id, a name and "
+                f"a kind among {', '.join(sorted(kinds))}"
+            )
         entity = existing.get(values["code"])
         if entity is None:
             existing[values["code"]] = Entity.objects.create(**values)
@@ -134,15 +158,22 @@ def _load_entities(rows: list[dict[str, Any]], missions: list[dict[str, Any]],
     return existing
 
 
-def _load_missions(rows: list[dict[str, Any]], entities: dict[str, Entity],
-                   states: dict[str, MemberState], counts: Counter[str], path: Path) -> None:
+def _load_missions(
+    rows: list[dict[str, Any]],
+    entities: dict[str, Entity],
+    states: dict[str, MemberState],
+    counts: Counter[str],
+    path: Path,
+) -> None:
     existing = {m.entity_id: m for m in Mission.objects.prefetch_related("host_states")}
     for row in rows:
         where = f"{path}: mission {row['id']}"
         entity = entities[row["id"]]
         values = {
-            "mission_type": row.get("type"), "in_plan_group": bool(row.get("in_plan_group")),
-            "host_territory": row.get("host_territory") or "", "hq": row.get("hq") or "",
+            "mission_type": row.get("type"),
+            "in_plan_group": bool(row.get("in_plan_group")),
+            "host_territory": row.get("host_territory") or "",
+            "hq": row.get("hq") or "",
             "start_date": _date(row.get("start_date"), where),
             "end_date": _date(row.get("end_date"), where),
             "regional_asg_id": _entity_id(entities, row.get("regional_asg"), where),
@@ -180,8 +211,9 @@ def _entity_id(entities: dict[str, Entity], code: str | None, where: str) -> int
     return entity.pk if entity else None
 
 
-def _link(rows: list[dict[str, Any]], entities: dict[str, Entity], counts: Counter[str],
-          path: Path) -> None:
+def _link(
+    rows: list[dict[str, Any]], entities: dict[str, Entity], counts: Counter[str], path: Path
+) -> None:
     """Parents and group members, once every entity exists."""
     plan_missions = list(Entity.objects.filter(mission__in_plan_group=True))
     current_members: dict[int, set[int]] = {}
@@ -196,8 +228,11 @@ def _link(rows: list[dict[str, Any]], entities: dict[str, Entity], counts: Count
         members = row.get("members")
         if members is None:
             continue
-        wanted = (plan_missions if members == ALL_MISSIONS
-                  else [e for e in (_entity(entities, c, where) for c in members) if e])
+        wanted = (
+            plan_missions
+            if members == ALL_MISSIONS
+            else [e for e in (_entity(entities, c, where) for c in members) if e]
+        )
         if current_members.get(entity.pk, set()) != {m.pk for m in wanted}:
             entity.members.set(wanted)
             counts["updated"] += 1

@@ -91,7 +91,8 @@ class Deliverable(models.Model):
     position = models.PositiveSmallIntegerField(_("position in the plan"))
     text = models.TextField(_("text"))
     lead_text = models.CharField(
-        _("Lead line"), max_length=500,
+        _("Lead line"),
+        max_length=500,
         help_text=_("The Lead line as printed in the plan; the entities below are read from it."),
     )
     footnotes = models.JSONField(_("footnotes"), default=list, blank=True)
@@ -126,13 +127,13 @@ class DeliverableEntity(models.Model):
         HQ = "hq", _("Headquarters")
         MISSION = "mission", _("Missions")
 
-    deliverable = models.ForeignKey(
-        Deliverable, on_delete=models.CASCADE, related_name="parts"
-    )
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="parts")
     entity = models.ForeignKey("core.Entity", on_delete=models.PROTECT, related_name="parts")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     scope = models.CharField(
-        _("scope"), max_length=300, blank=True,
+        _("scope"),
+        max_length=300,
+        blank=True,
         help_text=_("The part of the deliverable this entity covers, where the Lead line says."),
     )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, blank=True)

@@ -109,13 +109,18 @@ def _lines(node: yaml.Node, path: PathT, out: dict[PathT, int], problems: list[P
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in seen:
-                problems.append(Problem(path + (key,), key_node.start_mark.line + 1,
-                                        _("key %(key)s appears twice") % {"key": key}))
+                problems.append(
+                    Problem(
+                        (*path, key),
+                        key_node.start_mark.line + 1,
+                        _("key %(key)s appears twice") % {"key": key},
+                    )
+                )
             seen.add(key)
-            _lines(value_node, path + (key,), out, problems)
+            _lines(value_node, (*path, key), out, problems)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _lines(item, path + (index,), out, problems)
+            _lines(item, (*path, index), out, problems)
 
 
 def _plain(value: Any) -> Any:
@@ -146,8 +151,10 @@ def parse_plan_text(text: str, filename: str, entity_codes: Iterable[str]) -> Pl
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        raise PlanFileError(filename, [Problem((), line, _("not valid YAML or JSON: %(reason)s")
-                                               % {"reason": reason})]) from None
+        raise PlanFileError(
+            filename,
+            [Problem((), line, _("not valid YAML or JSON: %(reason)s") % {"reason": reason})],
+        ) from None
     if node is None or not isinstance(data, dict):
         raise PlanFileError(filename, [Problem((), 1, _("the file does not hold a plan document"))])
 
@@ -176,8 +183,16 @@ def read_plan_file(path: Path, entity_codes: Iterable[str]) -> PlanFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanFileError(name, [Problem((), None, _("cannot read the file: %(reason)s")
-                                           % {"reason": exc.strerror or exc})]) from None
+        raise PlanFileError(
+            name,
+            [
+                Problem(
+                    (),
+                    None,
+                    _("cannot read the file: %(reason)s") % {"reason": exc.strerror or exc},
+                )
+            ],
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -208,13 +223,19 @@ def _check_meaning(data: dict[str, Any], entity_codes: set[str]) -> list[Problem
     problems: list[Problem] = []
     plan = data["plan"]
     if plan["period_end"] < plan["period_start"]:
-        problems.append(Problem(("plan", "period_end"), None,
-                                _("the plan period ends before it starts")))
+        problems.append(
+            Problem(("plan", "period_end"), None, _("the plan period ends before it starts"))
+        )
     marker_codes: set[str] = set()
     for i, marker in enumerate(data["markers"]):
         if marker["code"] in marker_codes:
-            problems.append(Problem(("markers", i, "code"), None,
-                                    _("duplicate marker code %(code)s") % {"code": marker["code"]}))
+            problems.append(
+                Problem(
+                    ("markers", i, "code"),
+                    None,
+                    _("duplicate marker code %(code)s") % {"code": marker["code"]},
+                )
+            )
         marker_codes.add(marker["code"])
 
     numbers: set[int] = set()
@@ -223,45 +244,77 @@ def _check_meaning(data: dict[str, Any], entity_codes: set[str]) -> list[Problem
     for p, priority in enumerate(data["priorities"]):
         ppath: PathT = ("priorities", p)
         if priority["number"] in numbers:
-            problems.append(Problem(ppath + ("number",), None, _("duplicate priority number %(n)s")
-                                    % {"n": priority["number"]}))
+            problems.append(
+                Problem(
+                    (*ppath, "number"),
+                    None,
+                    _("duplicate priority number %(n)s") % {"n": priority["number"]},
+                )
+            )
         numbers.add(priority["number"])
         for r, result in enumerate(priority["results"]):
-            rpath = ppath + ("results", r)
+            rpath = (*ppath, "results", r)
             code = result["code"]
             if code in result_codes:
-                problems.append(Problem(rpath + ("code",), None,
-                                        _("duplicate result code %(code)s") % {"code": code}))
+                problems.append(
+                    Problem(
+                        (*rpath, "code"), None, _("duplicate result code %(code)s") % {"code": code}
+                    )
+                )
             result_codes.add(code)
             if code.split(".")[0] != str(priority["number"]):
-                problems.append(Problem(rpath + ("code",), None, _(
-                    "result %(code)s is not numbered under priority %(n)s"
-                ) % {"code": code, "n": priority["number"]}))
+                problems.append(
+                    Problem(
+                        (*rpath, "code"),
+                        None,
+                        _("result %(code)s is not numbered under priority %(n)s")
+                        % {"code": code, "n": priority["number"]},
+                    )
+                )
             for d, deliverable in enumerate(result["deliverables"]):
-                problems.extend(_check_deliverable(
-                    deliverable, rpath + ("deliverables", d), code, deliverable_codes,
-                    marker_codes, entity_codes,
-                ))
+                problems.extend(
+                    _check_deliverable(
+                        deliverable,
+                        (*rpath, "deliverables", d),
+                        code,
+                        deliverable_codes,
+                        marker_codes,
+                        entity_codes,
+                    )
+                )
     return problems
 
 
-def _check_deliverable(deliverable: dict[str, Any], dpath: PathT, result_code: str,
-                       seen_codes: set[str], marker_codes: set[str], entity_codes: set[str]
-                       ) -> list[Problem]:
+def _check_deliverable(
+    deliverable: dict[str, Any],
+    dpath: PathT,
+    result_code: str,
+    seen_codes: set[str],
+    marker_codes: set[str],
+    entity_codes: set[str],
+) -> list[Problem]:
     problems: list[Problem] = []
     code = deliverable["code"]
     if code in seen_codes:
-        problems.append(Problem(dpath + ("code",), None,
-                                _("duplicate deliverable code %(code)s") % {"code": code}))
+        problems.append(
+            Problem(
+                (*dpath, "code"), None, _("duplicate deliverable code %(code)s") % {"code": code}
+            )
+        )
     seen_codes.add(code)
     if code.rsplit(".", 1)[0] != result_code:
-        problems.append(Problem(dpath + ("code",), None, _(
-            "deliverable %(code)s is not numbered under result %(result)s"
-        ) % {"code": code, "result": result_code}))
+        problems.append(
+            Problem(
+                (*dpath, "code"),
+                None,
+                _("deliverable %(code)s is not numbered under result %(result)s")
+                % {"code": code, "result": result_code},
+            )
+        )
     used: set[str] = set()
     for key in ("lead_entities", "supporting_entities", "oversight_entities"):
         for index, ref in _refs(deliverable.get(key, [])):
-            path = dpath + (key, index)
+            path = (*dpath, key, index)
             if ref not in entity_codes:
                 hint = difflib.get_close_matches(ref, entity_codes, n=1)
                 message = _("unknown entity %(code)s") % {"code": ref}
@@ -269,14 +322,27 @@ def _check_deliverable(deliverable: dict[str, Any], dpath: PathT, result_code: s
                     message += " " + _("(did you mean %(hint)s?)") % {"hint": hint[0]}
                 problems.append(Problem(path, None, message))
             if ref in used:
-                problems.append(Problem(path, None, _(
-                    "entity %(code)s is named twice in this deliverable") % {"code": ref}))
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        _("entity %(code)s is named twice in this deliverable") % {"code": ref},
+                    )
+                )
             used.add(ref)
     for index, marker in enumerate(deliverable.get("markers", [])):
         if marker not in marker_codes:
-            problems.append(Problem(dpath + ("markers", index), None,
-                                    _("unknown marker %(code)s") % {"code": marker}))
-    return problems
+            problems.append(
+                Problem(
+                    (*dpath, "markers", index),
+                    None,
+                    _("unknown marker %(code)s") % {"code": marker},
+                )
+            )
+    context = " " + _("(deliverable %(code)s)") % {"code": code}
+    return [
+        p if p.path[-1] == "code" else replace(p, message=p.message + context) for p in problems
+    ]
 
 
 def _entity_refs(items: list[Any]) -> tuple[EntityRef, ...]:

@@ -29,7 +29,7 @@ class LoadSummary:
 def _upsert(model: type[M], existing: M | None, values: dict[str, Any], counts: Counter[str]) -> M:
     if existing is None:
         counts["created"] += 1
-        return model.objects.create(**values)
+        return model._default_manager.create(**values)
     changed = [name for name, value in values.items() if getattr(existing, name) != value]
     if changed:
         for name in changed:
@@ -49,16 +49,28 @@ def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
     """Create or update the plan from a validated file. Loading the same file twice changes
     nothing; items missing from the file are removed."""
     counts: Counter[str] = Counter()
-    plan = _upsert(Plan, Plan.objects.filter(code=plan_file.code).first(), {
-        "code": plan_file.code, "title": plan_file.title, "short_title": plan_file.short_title,
-        "period_start": plan_file.period_start, "period_end": plan_file.period_end,
-        "source": plan_file.source,
-    }, counts)
+    plan = _upsert(
+        Plan,
+        Plan.objects.filter(code=plan_file.code).first(),
+        {
+            "code": plan_file.code,
+            "title": plan_file.title,
+            "short_title": plan_file.short_title,
+            "period_start": plan_file.period_start,
+            "period_end": plan_file.period_end,
+            "source": plan_file.source,
+        },
+        counts,
+    )
 
     markers = {m.code: m for m in plan.markers.all()}
     for position, (code, name) in enumerate(plan_file.markers):
-        markers[code] = _upsert(Marker, markers.get(code), {
-            "plan": plan, "code": code, "name": name, "position": position}, counts)
+        markers[code] = _upsert(
+            Marker,
+            markers.get(code),
+            {"plan": plan, "code": code, "name": name, "position": position},
+            counts,
+        )
     _delete_missing(plan.markers.exclude(code__in=[c for c, _ in plan_file.markers]), counts)
 
     entities = {e.code: e for e in Entity.objects.all()}
@@ -67,26 +79,48 @@ def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
     deliverables = {
         d.code: d
         for d in plan.deliverables.select_related("result").prefetch_related(
-            "markers", "parts__entity")
+            "markers", "parts__entity"
+        )
     }
     position = 0
     for priority_data in plan_file.priorities:
-        priority = _upsert(Priority, priorities.get(priority_data.number), {
-            "plan": plan, "number": priority_data.number, "title": priority_data.title}, counts)
+        priority = _upsert(
+            Priority,
+            priorities.get(priority_data.number),
+            {"plan": plan, "number": priority_data.number, "title": priority_data.title},
+            counts,
+        )
         for result_data in priority_data.results:
-            result = _upsert(Result, results.get(result_data.code), {
-                "plan": plan, "priority": priority, "code": result_data.code,
-                "number": int(result_data.code.split(".")[1]), "title": result_data.title,
-            }, counts)
+            result = _upsert(
+                Result,
+                results.get(result_data.code),
+                {
+                    "plan": plan,
+                    "priority": priority,
+                    "code": result_data.code,
+                    "number": int(result_data.code.split(".")[1]),
+                    "title": result_data.title,
+                },
+                counts,
+            )
             for data in result_data.deliverables:
                 position += 1
                 is_new = data.code not in deliverables
-                deliverable = _upsert(Deliverable, deliverables.get(data.code), {
-                    "plan": plan, "result": result, "code": data.code,
-                    "number": int(data.code.split(".")[2]), "position": position,
-                    "text": data.text, "lead_text": data.lead_text,
-                    "footnotes": list(data.footnotes),
-                }, counts)
+                deliverable = _upsert(
+                    Deliverable,
+                    deliverables.get(data.code),
+                    {
+                        "plan": plan,
+                        "result": result,
+                        "code": data.code,
+                        "number": int(data.code.split(".")[2]),
+                        "position": position,
+                        "text": data.text,
+                        "lead_text": data.lead_text,
+                        "footnotes": list(data.footnotes),
+                    },
+                    counts,
+                )
                 # A new deliverable's markers and entities are part of its creation.
                 quiet = Counter[str]() if is_new else counts
                 _sync_markers(deliverable, [markers[c] for c in data.markers], quiet)
@@ -94,15 +128,22 @@ def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
 
     codes = [d.code for p in plan_file.priorities for r in p.results for d in r.deliverables]
     _delete_missing(plan.deliverables.exclude(code__in=codes), counts)
-    _delete_missing(plan.results.exclude(code__in=[
-        r.code for p in plan_file.priorities for r in p.results]), counts)
-    _delete_missing(plan.priorities.exclude(number__in=[
-        p.number for p in plan_file.priorities]), counts)
+    _delete_missing(
+        plan.results.exclude(code__in=[r.code for p in plan_file.priorities for r in p.results]),
+        counts,
+    )
+    _delete_missing(
+        plan.priorities.exclude(number__in=[p.number for p in plan_file.priorities]), counts
+    )
 
     summary = LoadSummary(plan=plan, counts=dict(counts))
     if summary.changed:
-        audit.log(action="plan.loaded", obj=plan, actor=actor,
-                  data={"deliverables": len(codes), **summary.counts})
+        audit.log(
+            action="plan.loaded",
+            obj=plan,
+            actor=actor,
+            data={"deliverables": len(codes), **summary.counts},
+        )
     return summary
 
 
@@ -122,16 +163,26 @@ def _wanted_parts(data: DeliverableData) -> list[tuple[str, str, str, str]]:
     return [(ref.entity, role, ref.scope, ref.level) for role, refs in groups for ref in refs]
 
 
-def _sync_parts(deliverable: Deliverable, data: DeliverableData, entities: dict[str, Entity],
-                counts: Counter[str]) -> None:
+def _sync_parts(
+    deliverable: Deliverable,
+    data: DeliverableData,
+    entities: dict[str, Entity],
+    counts: Counter[str],
+) -> None:
     wanted = _wanted_parts(data)
     current = [(p.entity.code, p.role, p.scope, p.level) for p in deliverable.parts.all()]
     if current == wanted:
         return
     deliverable.parts.all().delete()
     DeliverableEntity.objects.bulk_create(
-        DeliverableEntity(deliverable=deliverable, entity=entities[code], role=role,
-                          scope=scope, level=level, position=index)
+        DeliverableEntity(
+            deliverable=deliverable,
+            entity=entities[code],
+            role=role,
+            scope=scope,
+            level=level,
+            position=index,
+        )
         for index, (code, role, scope, level) in enumerate(wanted)
     )
     counts["updated"] += 1

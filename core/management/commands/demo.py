@@ -21,8 +21,7 @@ class Command(BaseCommand):
         users = demo_users_ensure()
         password = demo_password()
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo log-ins (password for all: "
-                                             f"{password}):"))
+        self.stdout.write(self.style.SUCCESS(f"Demo log-ins (password for all: {password}):"))
         width = max(len(u.username) for u in users)
         for user in users:
             target = user.entity or user.member_state or ""

@@ -15,8 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["load"])
-        parser.add_argument("--dir", type=Path, default=DATA_DIR,
-                            help="Folder holding member_states.csv, entities.yaml, missions.yaml.")
+        parser.add_argument(
+            "--dir",
+            type=Path,
+            default=DATA_DIR,
+            help="Folder holding member_states.csv, entities.yaml, missions.yaml.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -24,5 +28,7 @@ class Command(BaseCommand):
         except ReferenceDataError as exc:
             raise CommandError(f"Reference data rejected; nothing was written.\n{exc}") from None
         counts = summary.counts
-        self.stdout.write(f"Reference data: {counts.get('created', 0)} created, "
-                          f"{counts.get('updated', 0)} updated.")
+        self.stdout.write(
+            f"Reference data: {counts.get('created', 0)} created, "
+            f"{counts.get('updated', 0)} updated."
+        )

@@ -21,8 +21,7 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="{load,export}")
         load = actions.add_parser("load", help="Validate a plan file and load it (all or nothing).")
         load.add_argument("file", type=Path, help="Plan file, YAML or JSON (format 1).")
-        load.add_argument("--check", action="store_true",
-                          help="Validate only; write nothing.")
+        load.add_argument("--check", action="store_true", help="Validate only; write nothing.")
         export = actions.add_parser("export", help="Print a loaded plan in the plan-file format.")
         export.add_argument("--format", choices=["json", "yaml"], default="json")
         export.add_argument("--plan", help="Plan code (default: the most recent plan).")
@@ -44,17 +43,20 @@ class Command(BaseCommand):
                 f"written.\n{exc}"
             ) from None
         if check:
-            self.stdout.write(f"{path}: valid plan {plan_file.code} "
-                              f"({plan_file.deliverable_count} deliverables).")
+            self.stdout.write(
+                f"{path}: valid plan {plan_file.code} ({plan_file.deliverable_count} deliverables)."
+            )
             return
         summary = plan_load(plan_file=plan_file)
         counts = summary.counts
         if summary.changed:
-            self.stdout.write(self.style.SUCCESS(
-                f"Loaded plan {summary.plan.code}: {plan_file.deliverable_count} deliverables "
-                f"({counts.get('created', 0)} created, {counts.get('updated', 0)} updated, "
-                f"{counts.get('deleted', 0)} deleted)."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded plan {summary.plan.code}: {plan_file.deliverable_count} deliverables "
+                    f"({counts.get('created', 0)} created, {counts.get('updated', 0)} updated, "
+                    f"{counts.get('deleted', 0)} deleted)."
+                )
+            )
         else:
             self.stdout.write(f"Plan {summary.plan.code} is already up to date; nothing changed.")
 
@@ -63,8 +65,10 @@ class Command(BaseCommand):
         plan = plans.filter(code=code).first() if code else plans.first()
         if plan is None:
             known = ", ".join(plans.values_list("code", flat=True)) or "none loaded"
-            raise CommandError(f"No plan {code or ''} to export (plans: {known}). "
-                               "Load one with: a4p plan load FILE")
+            raise CommandError(
+                f"No plan {code or ''} to export (plans: {known}). "
+                "Load one with: a4p plan load FILE"
+            )
         text = render(plan_tree(plan), fmt)
         if output:
             output.write_text(text, encoding="utf-8")

@@ -1,0 +1,57 @@
+# A4P+ Monitor — the README's commands. `make run` serves the demo; `make test` runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test test-fast test-browser lint format messages bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "A4P+ Monitor needs Python 3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-virtualenv --no-deps -e .
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Create the environment, migrate the embedded SQLite database, load the plan, the reference
+# data and the demo users (printing their log-ins), and serve on http://127.0.0.1:8000.
+run: setup
+	$(BIN)/a4p demo
+	$(BIN)/a4p collectstatic --noinput --verbosity 0
+	$(BIN)/a4p runserver $(HOST):$(PORT)
+
+# The whole suite, browser tests included.
+test: setup
+	$(BIN)/pytest
+
+# Everything but the browser tests.
+test-fast: setup
+	$(BIN)/pytest -m "not browser"
+
+test-browser: setup
+	$(BIN)/pytest -m browser
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the French catalogue from the code (needs GNU gettext), then compile it.
+messages: setup
+	$(BIN)/a4p makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(BIN)/a4p compilemessages --locale fr --ignore ".venv/*"
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

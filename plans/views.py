@@ -1,0 +1,142 @@
+"""The plan browser: overview, priority, result and deliverable pages, search and filters."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from core.models import Entity
+from plans import selectors
+from plans.forms import DeliverableFilterForm
+from plans.models import Deliverable, Result
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plan = selectors.current_plan(request.user)
+    if plan is None:
+        return render(request, "plans/no_plan.html", status=404)
+    return redirect("plan-overview", plan=plan.code)
+
+
+def plan_overview(request: HttpRequest, plan: str) -> HttpResponse:
+    the_plan = selectors.plan_for(request.user, plan)
+    deliverables = selectors.deliverables_visible_to(request.user, the_plan)
+    return render(
+        request,
+        "plans/overview.html",
+        {
+            "plan": the_plan,
+            "priorities": selectors.priorities_with_results(the_plan),
+            "deliverable_count": deliverables.count(),
+            "markers": the_plan.markers.all(),
+            "nav": "overview",
+        },
+    )
+
+
+def priority_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse:
+    the_plan = selectors.plan_for(request.user, plan)
+    priority = selectors.priority_for(request.user, the_plan, number)
+    deliverables = selectors.deliverables_visible_to(request.user, the_plan).filter(
+        result__priority=priority
+    )
+    return render(
+        request,
+        "plans/priority.html",
+        {
+            "plan": the_plan,
+            "priority": priority,
+            "results": _group_by_result(list(deliverables)),
+        },
+    )
+
+
+def result_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
+    the_plan = selectors.plan_for(request.user, plan)
+    result = selectors.result_for(request.user, the_plan, code)
+    deliverables = selectors.deliverables_visible_to(request.user, the_plan).filter(result=result)
+    return render(
+        request,
+        "plans/result.html",
+        {
+            "plan": the_plan,
+            "result": result,
+            "deliverables": deliverables,
+        },
+    )
+
+
+def deliverable_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
+    the_plan = selectors.plan_for(request.user, plan)
+    deliverable = selectors.deliverable_for(request.user, the_plan, code)
+    siblings = list(
+        selectors.deliverables_visible_to(request.user, the_plan)
+        .filter(result_id=deliverable.result_id)
+        .values_list("code", flat=True)
+    )
+    index = siblings.index(deliverable.code)
+    return render(
+        request,
+        "plans/deliverable_detail.html",
+        {
+            "plan": the_plan,
+            "deliverable": deliverable,
+            "result": deliverable.result,
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        },
+    )
+
+
+def deliverable_list(request: HttpRequest, plan: str) -> HttpResponse:
+    the_plan = selectors.plan_for(request.user, plan)
+    entities = (
+        Entity.objects.filter(Q(parts__deliverable__plan=the_plan) | Q(mission__in_plan_group=True))
+        .distinct()
+        .order_by("kind", "acronym", "name")
+    )
+    priorities = the_plan.priorities.all()
+    form = DeliverableFilterForm(
+        request.GET or None, plan=the_plan, entities=entities, priorities=priorities
+    )
+    deliverables = selectors.deliverables_visible_to(request.user, the_plan)
+    active = None
+    if form.is_bound and form.is_valid():
+        active = form.to_filter()
+        deliverables = selectors.deliverable_search(deliverables, active)
+    elif form.is_bound:
+        deliverables = deliverables.none()
+    items = list(deliverables)
+    return render(
+        request,
+        "plans/deliverable_list.html",
+        {
+            "plan": the_plan,
+            "form": form,
+            "deliverables": items,
+            "filter": active,
+            "results": _group_by_result(items),
+            "nav": "deliverables",
+        },
+    )
+
+
+def entity_list(request: HttpRequest, plan: str) -> HttpResponse:
+    the_plan = selectors.plan_for(request.user, plan)
+    return render(
+        request,
+        "plans/entities.html",
+        {
+            "plan": the_plan,
+            "entities": selectors.entities_in_plan(the_plan),
+            "nav": "entities",
+        },
+    )
+
+
+def _group_by_result(deliverables: list[Deliverable]) -> list[tuple[Result, list[Deliverable]]]:
+    grouped: dict[int, tuple[Result, list[Deliverable]]] = {}
+    for d in deliverables:
+        grouped.setdefault(d.result_id, (d.result, []))[1].append(d)
+    return list(grouped.values())

@@ -1,0 +1,89 @@
+"""Log-in, log-out, roles and memberships, and the demo cast."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from accounts.demo import DEMO_USERS, demo_password
+from accounts.models import Membership, Role, User
+from core.models import Entity, MemberState
+from tests.factories import UserFactory
+
+
+def test_log_in_and_out(db: None, client: Client) -> None:
+    UserFactory(username="amina")
+    response = client.post(
+        reverse("login"), {"username": "amina", "password": "a-long-test-password"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).status_code == 200
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("profile")).status_code == 302
+
+
+def test_a_wrong_password_is_refused_with_a_message(db: None, client: Client) -> None:
+    UserFactory(username="amina")
+    response = client.post(reverse("login"), {"username": "amina", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert response.context["form"]["username"].value() == "amina"
+
+
+def test_profile_lists_the_roles(
+    db: None, client: Client, user_with_role: Callable[[str], User]
+) -> None:
+    client.force_login(user_with_role(Role.MEMBER_STATE_DELEGATE))
+    text = client.get(reverse("profile")).content.decode()
+    assert "Member State delegate" in text and "Bangladesh" in text
+
+
+def test_profile_needs_a_log_in(db: None, client: Client) -> None:
+    response = client.get(reverse("profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "entity", "state"),
+    [
+        (Role.FOCAL_POINT, None, None),
+        (Role.REVIEWER, None, None),
+        (Role.MEMBER_STATE_DELEGATE, None, None),
+        (Role.MEMBER_STATE_DELEGATE, "dpo-oma", "BGD"),
+        (Role.PLANNING_UNIT, None, "BGD"),
+    ],
+)
+def test_memberships_must_name_what_the_role_acts_for(
+    db: None, role: Role, entity: str | None, state: str | None
+) -> None:
+    user = UserFactory.create()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(
+            user=user,
+            role=role,
+            entity=Entity.objects.get(code=entity) if entity else None,
+            member_state=MemberState.objects.get(iso3=state) if state else None,
+        )
+
+
+def test_demo_creates_one_user_per_role_and_is_idempotent(db: None, client: Client) -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    call_command("demo", stdout=StringIO())
+    text = out.getvalue()
+    assert demo_password() in text
+    assert {u.role for u in DEMO_USERS} == set(Role)
+    for spec in DEMO_USERS:
+        assert spec.username in text
+        user = User.objects.get(username=spec.username)
+        assert list(user.memberships.values_list("role", flat=True)) == [spec.role]
+    assert client.login(username="planner", password=demo_password())
+    assert User.objects.get(username="admin").is_superuser
