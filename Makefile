@@ -22,7 +22,6 @@ setup: $(VENV)/.installed
 # data and the demo users (printing their log-ins), and serve on http://127.0.0.1:8000.
 run: setup
 	$(BIN)/a4p demo
-	$(BIN)/a4p collectstatic --noinput --verbosity 0
 	$(BIN)/a4p runserver $(HOST):$(PORT)
 
 # The whole suite, browser tests included.

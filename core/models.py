@@ -100,8 +100,9 @@ class Entity(models.Model):
 
     @property
     def label(self) -> str:
-        """Short label for lists: the acronym where there is one, else the name."""
-        return self.acronym or self.display_name
+        """Short label for lists: as the plan writes it ("OROLSI/PD"), else the acronym, else
+        the name."""
+        return (self.aliases[0] if self.aliases else "") or self.acronym or self.display_name
 
     @property
     def is_group(self) -> bool:

@@ -154,7 +154,10 @@ def test_french_pages(plan: Plan, client: Client) -> None:
         reverse("plan-overview", kwargs={"plan": plan.code}), headers={"accept-language": "fr"}
     )
     assert response["Content-Language"] == "fr"
-    assert "Rechercher" in response.content.decode()
+    text = response.content.decode()
+    assert "Rechercher dans les produits" in text
+    assert "71 produits" in text
+    assert "Search the deliverables" not in text
 
 
 def small_plan(n_deliverables: int) -> Plan:
@@ -215,3 +218,4 @@ def test_query_count_does_not_grow_with_the_plan(db: None, client: Client, name:
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+    assert counts[0] > 0

@@ -1,4 +1,4 @@
-"""`a4p demo`: migrate, then load the reference data, the A4P+ plan and the demo users."""
+"""`a4p demo`: migrate and collect static files, then load the reference data, the A4P+ plan and the demo users."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from accounts.demo import demo_password, demo_users_ensure
 
@@ -16,15 +17,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         call_command("refdata", "load", stdout=self.stdout)
         call_command("plan", "load", str(settings.A4P_PLAN_FILE), stdout=self.stdout)
         users = demo_users_ensure()
         password = demo_password()
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Demo log-ins (password for all: {password}):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Demo log-ins (password for all: %(password)s):") % {"password": password}
+            )
+        )
         width = max(len(u.username) for u in users)
         for user in users:
             target = user.entity or user.member_state or ""
             label = f"{user.role.label}" + (f" — {target}" if target else "")
             self.stdout.write(f"  {user.username.ljust(width)}  {label}")
+        self.stdout.write(_("Serve with `a4p runserver`, then open http://127.0.0.1:8000/"))
         self.stdout.write("")

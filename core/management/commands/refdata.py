@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from core.refdata import DATA_DIR, ReferenceDataError, load_reference_data
 
@@ -26,9 +27,11 @@ class Command(BaseCommand):
         try:
             summary = load_reference_data(options["dir"])
         except ReferenceDataError as exc:
-            raise CommandError(f"Reference data rejected; nothing was written.\n{exc}") from None
+            raise CommandError(
+                _("Reference data rejected; nothing was written.") + f"\n{exc}"
+            ) from None
         counts = summary.counts
         self.stdout.write(
-            f"Reference data: {counts.get('created', 0)} created, "
-            f"{counts.get('updated', 0)} updated."
+            _("Reference data: %(created)d created, %(updated)d updated.")
+            % {"created": counts.get("created", 0), "updated": counts.get("updated", 0)}
         )

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.models import Entity
 from plans.exporters import plan_tree, render
@@ -38,13 +40,16 @@ class Command(BaseCommand):
             plan_file = read_plan_file(path, Entity.objects.values_list("code", flat=True))
         except PlanFileError as exc:
             count = len(exc.problems)
-            raise CommandError(
-                f"{path}: rejected, {count} problem{'s' if count != 1 else ''}; nothing was "
-                f"written.\n{exc}"
-            ) from None
+            summary = ngettext(
+                "%(file)s: rejected, %(count)d problem; nothing was written.",
+                "%(file)s: rejected, %(count)d problems; nothing was written.",
+                count,
+            ) % {"file": path, "count": count}
+            raise CommandError(f"{summary}\n{exc}") from None
         if check:
             self.stdout.write(
-                f"{path}: valid plan {plan_file.code} ({plan_file.deliverable_count} deliverables)."
+                _("%(file)s: valid plan %(code)s (%(count)d deliverables).")
+                % {"file": path, "code": plan_file.code, "count": plan_file.deliverable_count}
             )
             return
         summary = plan_load(plan_file=plan_file)
@@ -52,26 +57,37 @@ class Command(BaseCommand):
         if summary.changed:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Loaded plan {summary.plan.code}: {plan_file.deliverable_count} deliverables "
-                    f"({counts.get('created', 0)} created, {counts.get('updated', 0)} updated, "
-                    f"{counts.get('deleted', 0)} deleted)."
+                    _(
+                        "Loaded plan %(code)s: %(count)d deliverables (%(created)d created, "
+                        "%(updated)d updated, %(deleted)d deleted)."
+                    )
+                    % {
+                        "code": summary.plan.code,
+                        "count": plan_file.deliverable_count,
+                        "created": counts.get("created", 0),
+                        "updated": counts.get("updated", 0),
+                        "deleted": counts.get("deleted", 0),
+                    }
                 )
             )
         else:
-            self.stdout.write(f"Plan {summary.plan.code} is already up to date; nothing changed.")
+            self.stdout.write(
+                _("Plan %(code)s is already up to date; nothing changed.")
+                % {"code": summary.plan.code}
+            )
 
     def _export(self, fmt: str, code: str | None, output: Path | None) -> None:
         plans = Plan.objects.all()
         plan = plans.filter(code=code).first() if code else plans.first()
         if plan is None:
-            known = ", ".join(plans.values_list("code", flat=True)) or "none loaded"
+            known = ", ".join(plans.values_list("code", flat=True)) or _("none loaded")
             raise CommandError(
-                f"No plan {code or ''} to export (plans: {known}). "
-                "Load one with: a4p plan load FILE"
+                _("No plan %(code)s to export (plans: %(known)s). Load one with: a4p plan load FILE")
+                % {"code": code or "", "known": known}
             )
         text = render(plan_tree(plan), fmt)
         if output:
             output.write_text(text, encoding="utf-8")
-            self.stderr.write(f"Wrote {output}")
+            self.stderr.write(_("Wrote %(file)s") % {"file": output})
         else:
             self.stdout.write(text, ending="")

@@ -1,0 +1,133 @@
+"""End to end in headless Chromium: the demo served by `a4p runserver`, used as a person would.
+
+The server runs in its own process on a fresh SQLite file loaded by `a4p demo`, exactly as the
+README's serve command does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    a4p = shutil.which("a4p", path=str(Path(sys.executable).parent))
+    if a4p is None:
+        pytest.skip("the a4p console script is not installed in this environment")
+    data = tmp_path_factory.mktemp("served")
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "A4P_DATA_DIR": str(data),
+        "A4P_DATABASE_URL": f"sqlite:///{data / 'a4p.sqlite3'}",
+    }
+    subprocess.run([a4p, "demo"], env=env, check=True, capture_output=True, timeout=180)
+    port = free_port()
+    process = subprocess.Popen(
+        [a4p, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the development server did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def test_a_planner_logs_in_browses_searches_and_filters(server: str, browser: object) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page()
+    page.goto(server + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action for Peacekeeping+ Plan")
+    expect(page.locator(".priority")).to_have_count(7)
+
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("planner")
+    page.get_by_label("Password").fill("demo-peacekeeping")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Amina Diallo")).to_be_visible()
+
+    page.locator("#quick-q").fill("telemedicine")
+    page.locator(".quick-search button").click()
+    expect(page.locator(".deliverable-card")).to_have_count(1)
+    page.get_by_role("link", name="4.3.4").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Deliverable 4.3.4")
+    expect(page.locator(".lead-line q")).to_contain_text("DOS with Heads of Mission")
+
+    page.goto(server + "/plans/a4p-plus-2021-2023/deliverables/")
+    page.get_by_label("Entity").select_option("minusca")
+    page.get_by_label("Marker").select_option("wps")
+    page.get_by_role("button", name="Apply").click()
+    assert "entity=minusca" in page.url
+    count = page.locator(".deliverable-card").count()
+    assert 0 < count < 71
+
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+    page.locator("form[action$='/accounts/logout/'] button").click()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+    page.close()
+
+
+def test_the_overview_works_on_a_phone_and_without_javascript(server: str, browser: object
+                                                                ) -> None:
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390,
+                                                                       "height": 844})
+    page = context.new_page()
+    page.goto(server + "/plans/a4p-plus-2021-2023/deliverables/?q=hate+speech")
+    expect(page.locator(".deliverable-card")).to_have_count(2)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    context.close()
