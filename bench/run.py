@@ -12,6 +12,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
@@ -63,14 +64,22 @@ def main() -> None:
         Plan.objects.all().delete()
         plan_load(plan_file=read_plan_file(settings.A4P_PLAN_FILE, codes))
 
-    rows.append(("`a4p plan load` of the A4P+ plan into an empty database",
-                 median_ms(fresh_load, 10), "—"))
-    rows.append(("`a4p plan load` of the same file again (no change)",
-                 median_ms(lambda: plan_load(plan_file=read_plan_file(
-                     settings.A4P_PLAN_FILE, codes)), 10), "—"))
+    rows.append(
+        ("`a4p plan load` of the A4P+ plan into an empty database", median_ms(fresh_load, 10), "—")
+    )
+    rows.append(
+        (
+            "`a4p plan load` of the same file again (no change)",
+            median_ms(
+                lambda: plan_load(plan_file=read_plan_file(settings.A4P_PLAN_FILE, codes)), 10
+            ),
+            "—",
+        )
+    )
     plan = Plan.objects.get()
-    rows.append(("`a4p plan export --format json`",
-                 median_ms(lambda: render(plan_tree(plan), "json")), "—"))
+    rows.append(
+        ("`a4p plan export --format json`", median_ms(lambda: render(plan_tree(plan), "json")), "—")
+    )
 
     client = Client()
     base = f"/plans/{plan.code}"
@@ -86,12 +95,12 @@ def main() -> None:
             status = client.get(url).status_code
             count = len(connection.queries_log) - queries.initial_queries
         assert status == 200, (url, status)
-        rows.append((label, median_ms(lambda url=url: client.get(url)), str(count)))
+        rows.append((label, median_ms(partial(client.get, url)), str(count)))
 
     engine = connection.vendor
     print(f"\n| measure ({engine}, median of {REPEAT}) | ms | queries |\n|---|---:|---:|")
-    for label, ms, queries in rows:
-        print(f"| {label} | {ms:.1f} | {queries} |")
+    for label, ms, query_count in rows:
+        print(f"| {label} | {ms:.1f} | {query_count} |")
 
 
 if __name__ == "__main__":

@@ -42,8 +42,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run([a4p, "demo"], env=env, check=True, capture_output=True, timeout=180)
     port = free_port()
     process = subprocess.Popen(
-        [a4p, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [a4p, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -72,8 +74,7 @@ def browser() -> Iterator[object]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking"],
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         yield browser
         browser.close()
@@ -118,13 +119,11 @@ def test_a_planner_logs_in_browses_searches_and_filters(server: str, browser: ob
     page.close()
 
 
-def test_the_overview_works_on_a_phone_and_without_javascript(server: str, browser: object
-                                                                ) -> None:
+def test_the_overview_works_on_a_phone_and_without_javascript(server: str, browser: object) -> None:
     from playwright.sync_api import Browser, expect
 
     assert isinstance(browser, Browser)
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390,
-                                                                       "height": 844})
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(server + "/plans/a4p-plus-2021-2023/deliverables/?q=hate+speech")
     expect(page.locator(".deliverable-card")).to_have_count(2)

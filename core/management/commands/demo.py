@@ -1,4 +1,5 @@
-"""`a4p demo`: migrate and collect static files, then load the reference data, the A4P+ plan and the demo users."""
+"""`a4p demo`: migrate and collect static files, then load the reference data, the A4P+ plan
+and the demo users."""
 
 from __future__ import annotations
 

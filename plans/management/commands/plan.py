@@ -40,12 +40,12 @@ class Command(BaseCommand):
             plan_file = read_plan_file(path, Entity.objects.values_list("code", flat=True))
         except PlanFileError as exc:
             count = len(exc.problems)
-            summary = ngettext(
+            headline = ngettext(
                 "%(file)s: rejected, %(count)d problem; nothing was written.",
                 "%(file)s: rejected, %(count)d problems; nothing was written.",
                 count,
             ) % {"file": path, "count": count}
-            raise CommandError(f"{summary}\n{exc}") from None
+            raise CommandError(f"{headline}\n{exc}") from None
         if check:
             self.stdout.write(
                 _("%(file)s: valid plan %(code)s (%(count)d deliverables).")
@@ -82,7 +82,10 @@ class Command(BaseCommand):
         if plan is None:
             known = ", ".join(plans.values_list("code", flat=True)) or _("none loaded")
             raise CommandError(
-                _("No plan %(code)s to export (plans: %(known)s). Load one with: a4p plan load FILE")
+                _(
+                    "No plan %(code)s to export (plans: %(known)s). "
+                    "Load one with: a4p plan load FILE"
+                )
                 % {"code": code or "", "known": known}
             )
         text = render(plan_tree(plan), fmt)

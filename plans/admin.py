@@ -1,0 +1,47 @@
+"""The plan is kept in its file and loaded with `a4p plan load`; the admin only shows it."""
+
+from typing import Any
+
+from django.contrib import admin
+
+from plans.models import Deliverable, DeliverableEntity, Plan
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class PartInline(admin.TabularInline):
+    model = DeliverableEntity
+    extra = 0
+    fields = ["entity", "role", "scope", "level"]
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Plan)
+class PlanAdmin(ReadOnlyAdmin):
+    list_display = ["code", "title", "period_start", "period_end", "loaded_at"]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(ReadOnlyAdmin):
+    list_display = ["code", "plan", "lead_text"]
+    list_filter = ["plan", "result__priority__number", "markers__code"]
+    search_fields = ["code", "text", "lead_text"]
+    inlines = [PartInline]
+    fields = ["plan", "result", "code", "text", "lead_text", "footnotes", "markers"]
