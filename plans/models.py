@@ -5,6 +5,7 @@ Models hold data and invariants only; plans/services.py writes them, plans/selec
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -151,3 +152,71 @@ class DeliverableEntity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deliverable.code} {self.get_role_display()}: {self.entity}"
+
+
+class Assignment(models.Model):
+    """A deliverable in one entity's work plan: the concrete office or mission that reports on it.
+
+    Generated from the deliverable's Lead line, groups expanded to their members ("Heads of
+    Mission" → each mission); the planning unit adds, removes and staffs them.
+    """
+
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="assignments"
+    )
+    entity = models.ForeignKey(
+        "core.Entity", on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=DeliverableEntity.Role.choices)
+    via = models.ForeignKey(
+        "core.Entity", verbose_name=_("through the group"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    scope = models.CharField(_("scope"), max_length=300, blank=True)
+    active = models.BooleanField(_("in the work plan"), default=True)
+    focal_points = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("focal points"), blank=True,
+        related_name="focal_assignments",
+    )
+
+    class Meta:
+        ordering = ["deliverable__position", "entity__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable", "entity"], name="assignment_unique")
+        ]
+        verbose_name = _("work-plan assignment")
+        verbose_name_plural = _("work-plan assignments")
+
+    def __str__(self) -> str:
+        return f"{self.deliverable.code} — {self.entity.label}"
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=300)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PLANNED)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="done", completed_on__isnull=False)
+                | ~models.Q(status="done"),
+                name="milestone_done_has_date",
+                violation_error_message=_("A milestone that is done needs its completion date."),
+            )
+        ]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
