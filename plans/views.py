@@ -13,9 +13,12 @@ from plans.models import Deliverable, Result
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Signed-in users start on their work; visitors on the plan."""
     plan = selectors.current_plan(request.user)
     if plan is None:
         return render(request, "plans/no_plan.html", status=404)
+    if request.user.is_authenticated:
+        return redirect("my-work")
     return redirect("plan-overview", plan=plan.code)
 
 

@@ -225,6 +225,14 @@ class Transition(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.from_state}→{self.to_state}"
 
+    @property
+    def from_label(self) -> str:
+        return str(ProgressUpdate.State(self.from_state).label)
+
+    @property
+    def to_label(self) -> str:
+        return str(ProgressUpdate.State(self.to_state).label)
+
 
 class Notification(models.Model):
     """An in-app message, also sent by e-mail by `a4p remind`. `key` makes each one unique, so

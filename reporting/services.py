@@ -132,7 +132,7 @@ def update_save(*, update: ProgressUpdate, actor: Any, expected_version: int,
     """Save the author's text. A stale `expected_version` raises EditConflict and writes
     nothing."""
     if not access.can_edit(actor, update):
-        raise ReportingError(_edit_refusal(actor, update))
+        raise ReportingError(edit_refusal(actor, update))
     changes = {name: values[name] for name in UPDATE_FIELDS if name in values}
     saved = ProgressUpdate.objects.filter(pk=update.pk, version=expected_version).update(
         **changes, version=F("version") + 1, updated_at=timezone.now(), updated_by=actor)
@@ -162,7 +162,7 @@ def _replace_obstacles(update: ProgressUpdate, items: list[ObstacleData]) -> Non
     update.obstacles.exclude(pk__in=keep).delete()
 
 
-def _edit_refusal(actor: Any, update: ProgressUpdate) -> str:
+def edit_refusal(actor: Any, update: ProgressUpdate) -> str:
     if not access.is_writable(update):
         return _("Cycle %(code)s is %(state)s: updates can no longer be changed.") % {
             "code": update.cycle.code, "state": update.cycle.get_state_display().lower()}
@@ -197,16 +197,18 @@ def _step(update: ProgressUpdate, *, action: str, to_state: str, actor: Any, com
 
 
 def _locked(update: ProgressUpdate) -> ProgressUpdate:
-    return (ProgressUpdate.objects.select_for_update(of=("self",))
-            .select_related("cycle", "assignment__entity__mission",
-                            "assignment__deliverable").get(pk=update.pk))
+    """Lock the row for this transaction and bring the caller's instance up to date, so that
+    the caller sees the new state after the service returns."""
+    list(ProgressUpdate.objects.select_for_update().filter(pk=update.pk).values_list("pk"))
+    update.refresh_from_db()
+    return update
 
 
 @transaction.atomic
 def update_submit(*, update: ProgressUpdate, actor: Any) -> ProgressUpdate:
     update = _locked(update)
     if not access.can_edit(actor, update):
-        raise ReportingError(_edit_refusal(actor, update))
+        raise ReportingError(edit_refusal(actor, update))
     missing = [str(ProgressUpdate._meta.get_field(name).verbose_name)
                for name in ("rating", "narrative") if not getattr(update, name).strip()]
     if missing:
@@ -315,7 +317,7 @@ def _check_file(upload: UploadedFile) -> str:
 def evidence_add(*, update: ProgressUpdate, actor: Any, title: str,
                  upload: UploadedFile | None = None, url: str = "") -> Evidence:
     if not access.can_edit(actor, update):
-        raise ReportingError(_edit_refusal(actor, update))
+        raise ReportingError(edit_refusal(actor, update))
     if bool(upload) == bool(url):
         raise ReportingError(_("Attach either a file or a link."))
     evidence = Evidence(update=update, title=title.strip() or (upload.name if upload else url),
@@ -335,7 +337,7 @@ def evidence_add(*, update: ProgressUpdate, actor: Any, title: str,
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
     if not access.can_edit(actor, evidence.update):
-        raise ReportingError(_edit_refusal(actor, evidence.update))
+        raise ReportingError(edit_refusal(actor, evidence.update))
     audit.log(action="evidence.removed", obj=evidence.update, actor=actor,
               data={"title": evidence.title})
     evidence.file.delete(save=False)

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from reporting.selectors import unread_notifications
+
+
+def notifications(request: HttpRequest) -> dict[str, Any]:
+    """The unread count in the header; counted only when a page shows it."""
+    return {"unread_notifications": lambda: unread_notifications(request.user).count()}

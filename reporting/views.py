@@ -1,0 +1,372 @@
+"""Progress reporting pages: my work, cycles and their board, updates and their workflow,
+obstacles for leadership, notifications. Views parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.selectors import current_plan, plan_for
+from reporting import access, selectors, services
+from reporting.forms import (
+    CycleForm,
+    EvidenceForm,
+    ObstacleFormSet,
+    ReopenForm,
+    ReturnForm,
+    UpdateForm,
+    ValidateForm,
+)
+from reporting.models import Cycle, Obstacle, ProgressUpdate
+
+S = ProgressUpdate.State
+
+
+def _planner_only(request: HttpRequest) -> None:
+    if not access.access_for(request.user).planner:
+        raise Http404
+
+
+def _state_counts(counts: Counter[str]) -> list[tuple[str, str, int]]:
+    return [(value, label, counts[value]) for value, label in S.choices if counts[value]]
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    plan = current_plan(request.user)
+    if plan is None:
+        return redirect("home")
+    a = access.access_for(request.user)
+    cycle = selectors.open_cycle(plan)
+    work = list(selectors.my_work(request.user, cycle)) if cycle and a.focal_entities else []
+    today = timezone.localdate()
+    return render(request, "reporting/my_work.html", {
+        "plan": plan, "cycle": cycle, "access": a, "today": today, "nav": "work",
+        "work": work,
+        "returned": [u for u in work if u.state == S.RETURNED],
+        "work_counts": _state_counts(Counter(u.state for u in work)),
+        "entities": sorted({u.assignment.entity for u in work}, key=lambda e: e.code),
+        "review": list(selectors.review_queue(request.user)[:50])
+        if a.reviewer_entities or a.planner else [],
+        "escalated": list(selectors.obstacles_visible_to(request.user).filter(
+            escalate=True, update__cycle=cycle)[:20]) if cycle and a.sees_all_updates else [],
+        "notifications": list(selectors.notifications_of(request.user).filter(
+            read_at__isnull=True)[:10]),
+    })
+
+
+def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
+    the_plan = plan_for(request.user, plan)
+    planner = access.access_for(request.user).planner
+    form = CycleForm(request.POST or None) if planner else None
+    if request.method == "POST":
+        _planner_only(request)
+        assert form is not None
+        if form.is_valid():
+            try:
+                cycle = services.cycle_create(plan=the_plan, actor=request.user,
+                                              **form.cleaned_data)
+            except services.ReportingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Cycle %(code)s created.") % {"code": cycle.code})
+                return redirect("cycle-list", plan=the_plan.code)
+    cycles = selectors.cycles_of(the_plan)
+    return render(request, "reporting/cycle_list.html", {
+        "plan": the_plan, "cycles": cycles, "form": form, "planner": planner, "nav": "cycles",
+    })
+
+
+@require_POST
+@login_required
+def cycle_step(request: HttpRequest, plan: str, cycle: str, step: str) -> HttpResponse:
+    the_plan = plan_for(request.user, plan)
+    the_cycle = selectors.cycle_for(request.user, the_plan, cycle)
+    if step not in services.CYCLE_STEPS:
+        raise Http404
+    _planner_only(request)
+    try:
+        services.cycle_step(cycle=the_cycle, step=step, actor=request.user)
+    except services.ReportingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Cycle %(code)s is now %(state)s.") % {
+            "code": the_cycle.code,
+            "state": Cycle.State(services.CYCLE_STEPS[step][1]).label.lower()})
+    return redirect("cycle-list", plan=the_plan.code)
+
+
+@login_required
+def cycle_board(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
+    """Every update of the cycle per entity and deliverable, and who is late."""
+    the_plan = plan_for(request.user, plan)
+    the_cycle = selectors.cycle_for(request.user, the_plan, cycle)
+    if not access.access_for(request.user).sees_all_updates:
+        raise Http404
+    today = timezone.localdate()
+    late_after = the_cycle.due_on if the_cycle.is_open else None
+    rows: dict[int, dict[str, Any]] = {}
+    totals: Counter[str] = Counter()
+    for update in selectors.cycle_board(the_cycle):
+        entity = update.assignment.entity
+        row = rows.setdefault(entity.pk, {"entity": entity, "updates": [], "counts": Counter(),
+                                          "late": 0})
+        late = bool(late_after and today > late_after and update.is_with_author)
+        update.late = late  # type: ignore[attr-defined]
+        row["updates"].append(update)
+        row["counts"][update.state] += 1
+        row["late"] += late
+        totals[update.state] += 1
+        totals["late"] += late
+    entity_rows = sorted(rows.values(), key=lambda r: (-r["late"], r["entity"].code))
+    return render(request, "reporting/cycle_board.html", {
+        "plan": the_plan, "cycle": the_cycle, "rows": entity_rows, "totals": totals,
+        "legend": [(value, label, totals[value]) for value, label in S.choices], "is_late": bool(late_after and today > late_after),
+        "nav": "cycles",
+    })
+
+
+def _update_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, Any]:
+    user = request.user
+    steps = list(update.transitions.all())
+    return {
+        "plan": update.cycle.plan, "update": update, "cycle": update.cycle,
+        "last_step": steps[-1] if steps else None,
+        "deliverable": update.assignment.deliverable, "entity": update.assignment.entity,
+        "can_edit": access.can_edit(user, update),
+        "can_review": access.can_review(user, update),
+        "can_reopen": access.can_reopen(user, update),
+        "siblings": selectors.sibling_updates(user, update),
+        "return_form": ReturnForm(), "validate_form": ValidateForm(),
+        "reopen_form": ReopenForm(), "evidence_form": EvidenceForm(),
+    }
+
+
+@login_required
+def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for(request.user, pk)
+    return render(request, "reporting/update_detail.html", _update_context(request, update))
+
+
+def _obstacle_initial(update: ProgressUpdate) -> list[dict[str, Any]]:
+    return [{"id": o.pk, "category": o.category, "severity": o.severity,
+             "description": o.description, "mitigation": o.mitigation,
+             "support_requested": o.support_requested, "support_from": o.support_from,
+             "escalate": o.escalate} for o in update.obstacles.all()]
+
+
+@login_required
+def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for(request.user, pk)
+    if not access.can_edit(request.user, update):
+        messages.error(request, services.edit_refusal(request.user, update))
+        return redirect("update-detail", pk=update.pk)
+    conflict = None
+    if request.method == "POST":
+        form = UpdateForm(request.POST, instance=update)
+        obstacles = ObstacleFormSet(request.POST, prefix="obstacles")
+        if form.is_valid() and obstacles.is_valid():
+            items = [f.to_data() for f in obstacles.forms
+                     if (f.has_changed() or f.cleaned_data.get("id"))
+                     and not f.cleaned_data.get("DELETE")]
+            try:
+                services.update_save(update=update, actor=request.user,
+                                     expected_version=form.cleaned_data["version"],
+                                     values=form.cleaned_data, obstacles=items)
+            except services.EditConflict as error:
+                conflict = error.current
+                messages.error(request, str(error))
+            except services.ReportingError as error:
+                messages.error(request, str(error))
+                return redirect("update-detail", pk=update.pk)
+            else:
+                if "submit" in request.POST:
+                    try:
+                        services.update_submit(update=update, actor=request.user)
+                    except services.ReportingError as error:
+                        messages.error(request, str(error))
+                        return redirect("update-edit", pk=update.pk)
+                    messages.success(request, _("Saved and submitted for review."))
+                    return redirect("update-detail", pk=update.pk)
+                messages.success(request, _("Saved."))
+                return redirect("update-detail", pk=update.pk)
+    else:
+        form = UpdateForm(instance=update, initial={"version": update.version})
+        obstacles = ObstacleFormSet(prefix="obstacles", initial=_obstacle_initial(update))
+    context = _update_context(request, update)
+    context.update({"form": form, "obstacles": obstacles, "conflict": conflict})
+    return render(request, "reporting/update_edit.html", context)
+
+
+@require_POST
+@login_required
+def update_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    update = selectors.update_for(request.user, pk)
+    forms = {"return": ReturnForm, "validate": ValidateForm, "reopen": ReopenForm}
+    try:
+        if action == "submit":
+            services.update_submit(update=update, actor=request.user)
+            done = _("Submitted for review.")
+        elif action in forms:
+            form = forms[action](request.POST)
+            if not form.is_valid():
+                context = _update_context(request, update)
+                context[f"{action}_form"] = form
+                messages.error(request, _("Correct the form below."))
+                return render(request, "reporting/update_detail.html", context, status=400)
+            data = form.cleaned_data
+            if action == "return":
+                services.update_return(update=update, actor=request.user, comment=data["comment"])
+                done = _("Returned to the author.")
+            elif action == "validate":
+                services.update_validate(update=update, actor=request.user,
+                                         comment=data["comment"])
+                done = _("Validated.")
+            else:
+                services.update_reopen(update=update, actor=request.user, reason=data["reason"])
+                done = _("Reopened and returned to the author.")
+        else:
+            raise Http404
+    except services.ReportingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("update-detail", pk=update.pk)
+
+
+@require_POST
+@login_required
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    update = selectors.update_for(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = _update_context(request, update)
+        context["evidence_form"] = form
+        return render(request, "reporting/update_detail.html", context, status=400)
+    try:
+        services.evidence_add(update=update, actor=request.user,
+                              title=form.cleaned_data["title"],
+                              upload=form.cleaned_data["file"], url=form.cleaned_data["url"])
+    except services.ReportingError as error:
+        context = _update_context(request, update)
+        form.add_error(None, str(error))
+        context["evidence_form"] = form
+        return render(request, "reporting/update_detail.html", context, status=400)
+    messages.success(request, _("Evidence added."))
+    return redirect("update-detail", pk=update.pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
+    item = selectors.evidence_for(request.user, evidence)
+    if item.update_id != pk or not item.file:
+        raise Http404
+    return FileResponse(item.file.open("rb"), as_attachment=True,
+                        filename=item.file.name.rsplit("/", 1)[-1],
+                        content_type=item.content_type or "application/octet-stream")
+
+
+@require_POST
+@login_required
+def evidence_delete(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
+    item = selectors.evidence_for(request.user, evidence)
+    if item.update_id != pk:
+        raise Http404
+    try:
+        services.evidence_remove(evidence=item, actor=request.user)
+    except services.ReportingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Evidence removed."))
+    return redirect("update-detail", pk=pk)
+
+
+@login_required
+def obstacles_review(request: HttpRequest, plan: str) -> HttpResponse:
+    """All obstacles across the plan that the user may see, filtered, with the change since the
+    previous cycle."""
+    the_plan = plan_for(request.user, plan)
+    cycles = list(selectors.cycles_of(the_plan).exclude(state=Cycle.State.PLANNED))
+    code = request.GET.get("cycle")
+    cycle = next((c for c in cycles if c.code == code), cycles[0] if cycles else None)
+    if cycle is None:
+        return render(request, "reporting/obstacles.html", {"plan": the_plan, "cycles": [],
+                                                            "nav": "obstacles"})
+    previous = selectors.previous_cycle(cycle)
+    visible = selectors.obstacles_visible_to(request.user)
+    filters = {
+        "priority": request.GET.get("priority", ""), "entity": request.GET.get("entity", ""),
+        "category": request.GET.get("category", ""), "severity": request.GET.get("severity", ""),
+        "escalated": request.GET.get("escalated", ""),
+    }
+
+    def narrow(qs: Any) -> Any:
+        if filters["priority"].isdigit():
+            qs = qs.filter(update__assignment__deliverable__result__priority__number=int(
+                filters["priority"]))
+        if filters["entity"]:
+            qs = qs.filter(update__assignment__entity__code=filters["entity"])
+        if filters["category"] in Obstacle.Category.values:
+            qs = qs.filter(category=filters["category"])
+        if filters["severity"] in Obstacle.Severity.values:
+            qs = qs.filter(severity=filters["severity"])
+        if filters["escalated"] == "1":
+            qs = qs.filter(escalate=True)
+        return qs
+
+    current = list(narrow(visible.filter(update__cycle=cycle)).order_by(
+        "update__assignment__deliverable__position", "update__assignment__entity__code"))
+    before = list(narrow(visible.filter(update__cycle=previous))) if previous else []
+    before_keys = {(o.update.assignment_id, o.category) for o in before}
+    now_keys = {(o.update.assignment_id, o.category) for o in current}
+    for obstacle in current:
+        obstacle.is_new = (obstacle.update.assignment_id,  # type: ignore[attr-defined]
+                           obstacle.category) not in before_keys
+    resolved = [o for o in before if (o.update.assignment_id, o.category) not in now_keys]
+    by_category = Counter(o.category for o in current)
+    by_category_before = Counter(o.category for o in before)
+    summary = [
+        {"category": label, "now": by_category[value], "before": by_category_before[value],
+         "change": by_category[value] - by_category_before[value]}
+        for value, label in Obstacle.Category.choices
+        if by_category[value] or by_category_before[value]
+    ]
+    page = Paginator(current, 50).get_page(request.GET.get("page"))
+    entities = sorted({o.update.assignment.entity for o in current + before},
+                      key=lambda e: e.code)
+    return render(request, "reporting/obstacles.html", {
+        "plan": the_plan, "cycles": cycles, "cycle": cycle, "previous": previous,
+        "page": page, "total": len(current), "resolved": resolved, "summary": summary,
+        "filters": filters, "entities": entities, "priorities": the_plan.priorities.all(),
+        "categories": Obstacle.Category.choices, "severities": Obstacle.Severity.choices,
+        "nav": "obstacles",
+        "querystring": "&".join(f"{k}={v}" for k, v in filters.items() if v)
+        + f"&cycle={cycle.code}",
+    })
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        messages.success(request, _("All notifications marked as read."))
+        return redirect("notifications")
+    from reporting.notifications import describe
+
+    items = list(selectors.notifications_of(request.user)[:100])
+    grouped: dict[bool, list[Any]] = defaultdict(list)
+    for item in items:
+        item.text = describe(item)  # type: ignore[attr-defined]
+        grouped[item.read_at is None].append(item)
+    return render(request, "reporting/notifications.html", {
+        "plan": current_plan(request.user), "unread": grouped[True], "read": grouped[False],
+    })
