@@ -164,18 +164,22 @@ class Assignment(models.Model):
     deliverable = models.ForeignKey(
         Deliverable, on_delete=models.CASCADE, related_name="assignments"
     )
-    entity = models.ForeignKey(
-        "core.Entity", on_delete=models.PROTECT, related_name="assignments"
-    )
+    entity = models.ForeignKey("core.Entity", on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(_("role"), max_length=10, choices=DeliverableEntity.Role.choices)
     via = models.ForeignKey(
-        "core.Entity", verbose_name=_("through the group"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "core.Entity",
+        verbose_name=_("through the group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     scope = models.CharField(_("scope"), max_length=300, blank=True)
     active = models.BooleanField(_("in the work plan"), default=True)
     focal_points = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("focal points"), blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("focal points"),
+        blank=True,
         related_name="focal_assignments",
     )
 
@@ -201,8 +205,9 @@ class Milestone(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=300)
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     class Meta:

@@ -200,7 +200,7 @@ def _sync_parts(
 
 # Work plans ---------------------------------------------------------------------------------
 
-ROLE_STRENGTH = {
+ROLE_STRENGTH: dict[str, int] = {
     DeliverableEntity.Role.LEAD: 3,
     DeliverableEntity.Role.SUPPORT: 2,
     DeliverableEntity.Role.OVERSIGHT: 1,
@@ -211,8 +211,9 @@ class WorkPlanError(Exception):
     """A refused work-plan change; the message is for the user."""
 
 
-def _expand(entity: Entity, members: dict[int, list[Entity]], seen: frozenset[int] = frozenset()
-            ) -> list[Entity]:
+def _expand(
+    entity: Entity, members: dict[int, list[Entity]], seen: frozenset[int] = frozenset()
+) -> list[Entity]:
     """An entity, or the members of a group, recursively ("All reporting DPO entities" holds the
     group "regional ASGs"). A group without members (the "HQ" placeholder) expands to nothing."""
     if not entity.is_group:
@@ -234,8 +235,7 @@ def assignments_generate(*, plan: Plan, actor: Any = None) -> int:
     for link in through:
         members.setdefault(link.from_entity_id, []).append(link.to_entity)
     existing = set(
-        Assignment.objects.filter(deliverable__plan=plan).values_list("deliverable_id",
-                                                                       "entity_id")
+        Assignment.objects.filter(deliverable__plan=plan).values_list("deliverable_id", "entity_id")
     )
     wanted: dict[tuple[int, int], Assignment] = {}
     parts = DeliverableEntity.objects.filter(deliverable__plan=plan).select_related("entity")
@@ -248,31 +248,43 @@ def assignments_generate(*, plan: Plan, actor: Any = None) -> int:
             current = wanted.get(key)
             if current and ROLE_STRENGTH[current.role] >= ROLE_STRENGTH[part.role]:
                 continue
-            wanted[key] = Assignment(deliverable_id=part.deliverable_id, entity=entity,
-                                     role=part.role, via=via, scope=part.scope)
+            wanted[key] = Assignment(
+                deliverable_id=part.deliverable_id,
+                entity=entity,
+                role=part.role,
+                via=via,
+                scope=part.scope,
+            )
     Assignment.objects.bulk_create(wanted.values())
     if wanted:
-        audit.log(action="workplan.generated", obj=plan, actor=actor,
-                  data={"created": len(wanted)})
+        audit.log(action="workplan.generated", obj=plan, actor=actor, data={"created": len(wanted)})
     return len(wanted)
 
 
 @transaction.atomic
-def assignment_add(*, deliverable: Deliverable, entity: Entity, role: str, actor: Any
-                   ) -> Assignment:
+def assignment_add(
+    *, deliverable: Deliverable, entity: Entity, role: str, actor: Any
+) -> Assignment:
     if entity.is_group:
         raise WorkPlanError(_("Assign the members of a group one by one, not the group."))
     assignment, created = Assignment.objects.get_or_create(
-        deliverable=deliverable, entity=entity, defaults={"role": role})
+        deliverable=deliverable, entity=entity, defaults={"role": role}
+    )
     if not created and assignment.active:
-        raise WorkPlanError(_("%(entity)s already has %(code)s in its work plan.")
-                            % {"entity": entity.label, "code": deliverable.code})
+        raise WorkPlanError(
+            _("%(entity)s already has %(code)s in its work plan.")
+            % {"entity": entity.label, "code": deliverable.code}
+        )
     if not created:
         assignment.active = True
         assignment.role = role
         assignment.save(update_fields=["active", "role"])
-    audit.log(action="workplan.assigned", obj=assignment, actor=actor,
-              data={"deliverable": deliverable.code, "entity": entity.code, "role": role})
+    audit.log(
+        action="workplan.assigned",
+        obj=assignment,
+        actor=actor,
+        data={"deliverable": deliverable.code, "entity": entity.code, "role": role},
+    )
     return assignment
 
 
@@ -281,28 +293,41 @@ def assignment_remove(*, assignment: Assignment, actor: Any) -> None:
     """Take a deliverable out of a work plan; its reports are kept."""
     assignment.active = False
     assignment.save(update_fields=["active"])
-    audit.log(action="workplan.removed", obj=assignment, actor=actor,
-              data={"deliverable": assignment.deliverable.code,
-                    "entity": assignment.entity.code})
+    audit.log(
+        action="workplan.removed",
+        obj=assignment,
+        actor=actor,
+        data={"deliverable": assignment.deliverable.code, "entity": assignment.entity.code},
+    )
 
 
 @transaction.atomic
 def assignment_set_focal_points(*, assignment: Assignment, users: list[Any], actor: Any) -> None:
     assignment.focal_points.set(users)
-    audit.log(action="workplan.focal_points", obj=assignment, actor=actor,
-              data={"users": sorted(u.username for u in users)})
+    audit.log(
+        action="workplan.focal_points",
+        obj=assignment,
+        actor=actor,
+        data={"users": sorted(u.username for u in users)},
+    )
 
 
 @transaction.atomic
-def milestone_save(*, assignment: Assignment, actor: Any, title: str, due_date: Any,
-                   status: str, completed_on: Any = None, milestone: Milestone | None = None
-                   ) -> Milestone:
+def milestone_save(
+    *,
+    assignment: Assignment,
+    actor: Any,
+    title: str,
+    due_date: Any,
+    status: str,
+    completed_on: Any = None,
+    milestone: Milestone | None = None,
+) -> Milestone:
     if status == Milestone.Status.DONE and completed_on is None:
         raise WorkPlanError(_("A milestone that is done needs its completion date."))
     if status != Milestone.Status.DONE:
         completed_on = None
-    values = {"title": title, "due_date": due_date, "status": status,
-              "completed_on": completed_on}
+    values = {"title": title, "due_date": due_date, "status": status, "completed_on": completed_on}
     if milestone is None:
         milestone = Milestone.objects.create(assignment=assignment, **values)
         action = "milestone.added"
@@ -311,13 +336,18 @@ def milestone_save(*, assignment: Assignment, actor: Any, title: str, due_date: 
             setattr(milestone, name, value)
         milestone.save(update_fields=list(values))
         action = "milestone.changed"
-    audit.log(action=action, obj=milestone, actor=actor,
-              data={"title": title, "status": status, "due": str(due_date)})
+    audit.log(
+        action=action,
+        obj=milestone,
+        actor=actor,
+        data={"title": title, "status": status, "due": str(due_date)},
+    )
     return milestone
 
 
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, actor: Any) -> None:
-    audit.log(action="milestone.deleted", obj=milestone, actor=actor,
-              data={"title": milestone.title})
+    audit.log(
+        action="milestone.deleted", obj=milestone, actor=actor, data={"title": milestone.title}
+    )
     milestone.delete()

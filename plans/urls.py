@@ -17,12 +17,25 @@ urlpatterns = [
     ),
     path("plans/<slug:plan>/entities/", views.entity_list, name="entity-list"),
     path("plans/<slug:plan>/workplans/", views_workplans.coverage, name="workplan-coverage"),
-    path("plans/<slug:plan>/workplans/<slug:entity>/", views_workplans.entity_workplan,
-         name="entity-workplan"),
-    path("plans/<slug:plan>/workplans/<slug:entity>/add/", views_workplans.assignment_add,
-         name="assignment-add"),
-    path("plans/<slug:plan>/workplans/<slug:entity>/assignments/<int:pk>/<str:action>/",
-         views_workplans.assignment_change, name="assignment-change"),
-    path("plans/<slug:plan>/workplans/<slug:entity>/assignments/<int:pk>/milestones/"
-         "<int:milestone>/", views_workplans.milestone_change, name="milestone-change"),
+    path(
+        "plans/<slug:plan>/workplans/<slug:entity>/",
+        views_workplans.entity_workplan,
+        name="entity-workplan",
+    ),
+    path(
+        "plans/<slug:plan>/workplans/<slug:entity>/add/",
+        views_workplans.assignment_add,
+        name="assignment-add",
+    ),
+    path(
+        "plans/<slug:plan>/workplans/<slug:entity>/assignments/<int:pk>/<str:action>/",
+        views_workplans.assignment_change,
+        name="assignment-change",
+    ),
+    path(
+        "plans/<slug:plan>/workplans/<slug:entity>/assignments/<int:pk>/milestones/"
+        "<int:milestone>/",
+        views_workplans.milestone_change,
+        name="milestone-change",
+    ),
 ]

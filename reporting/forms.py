@@ -15,7 +15,7 @@ from reporting.services import ObstacleData
 TEXTAREA = {"rows": 5}
 
 
-class UpdateForm(forms.ModelForm):  # type: ignore[type-arg]
+class UpdateForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -36,10 +36,10 @@ class UpdateForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rating"].required = False
         rating = self.fields["rating"]
         assert isinstance(rating, forms.ChoiceField)
-        rating.choices = [c for c in rating.choices if c[0] != ""]
+        rating.required = False
+        rating.choices = ProgressUpdate.Rating.choices
 
 
 class ObstacleForm(forms.Form):
@@ -47,10 +47,12 @@ class ObstacleForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Obstacle.Category.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Obstacle.Severity.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
-    mitigation = forms.CharField(label=_("Mitigation"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
-    support_requested = forms.CharField(label=_("Support requested"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 2}))
+    mitigation = forms.CharField(
+        label=_("Mitigation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    support_requested = forms.CharField(
+        label=_("Support requested"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     support_from = forms.CharField(label=_("From whom"), required=False, max_length=200)
     escalate = forms.BooleanField(label=_("Escalate to leadership"), required=False)
 
@@ -62,36 +64,46 @@ class ObstacleForm(forms.Form):
 
     def to_data(self) -> ObstacleData:
         d = self.cleaned_data
-        return ObstacleData(id=d.get("id"), category=d["category"], severity=d["severity"],
-                            description=d["description"], mitigation=d.get("mitigation", ""),
-                            support_requested=d.get("support_requested", ""),
-                            support_from=d.get("support_from", ""),
-                            escalate=bool(d.get("escalate")))
+        return ObstacleData(
+            id=d.get("id"),
+            category=d["category"],
+            severity=d["severity"],
+            description=d["description"],
+            mitigation=d.get("mitigation", ""),
+            support_requested=d.get("support_requested", ""),
+            support_from=d.get("support_from", ""),
+            escalate=bool(d.get("escalate")),
+        )
 
 
 ObstacleFormSet = forms.formset_factory(ObstacleForm, extra=1, can_delete=True)
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("What needs to change"),
-                              widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ValidateForm(forms.Form):
-    comment = forms.CharField(label=_("Comment (optional)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for reopening"),
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    file = forms.FileField(label=_("File"), required=False,
-                           help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, image, CSV "
-                                       "or text; up to 10 MB."))
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, image, CSV or text; up to 10 MB."),
+    )
     url = forms.URLField(label=_("or a link"), required=False, assume_scheme="https")
 
     def clean(self) -> dict[str, Any]:
@@ -101,13 +113,14 @@ class EvidenceForm(forms.Form):
         return data
 
 
-class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
+class CycleForm(forms.ModelForm):
     class Meta:
         model = Cycle
-        fields = ["code", "kind", "period_start", "period_end", "opens_on", "due_on",
-                  "closes_on"]
-        widgets = {name: forms.DateInput(attrs={"type": "date"})
-                   for name in ["period_start", "period_end", "opens_on", "due_on", "closes_on"]}
+        fields = ["code", "kind", "period_start", "period_end", "opens_on", "due_on", "closes_on"]
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"})
+            for name in ["period_start", "period_end", "opens_on", "due_on", "closes_on"]
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -131,31 +144,39 @@ class AssignmentAddForm(forms.Form):
 
 
 class FocalPointsForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(label=_("Focal points"), required=False,
-                                           queryset=User.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)
+    users = forms.ModelMultipleChoiceField(
+        label=_("Focal points"),
+        required=False,
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, entity: Entity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         users = self.fields["users"]
         assert isinstance(users, forms.ModelMultipleChoiceField)
-        users.queryset = User.objects.filter(
-            is_active=True, memberships__entity=entity, memberships__role="focal_point"
-        ).distinct().order_by("last_name", "first_name")
+        users.queryset = (
+            User.objects.filter(
+                is_active=True, memberships__entity=entity, memberships__role="focal_point"
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
 
 
-class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
+class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_date", "status", "completed_on"]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}),
-                   "completed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "completed_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("status") == Milestone.Status.DONE and not data.get("completed_on"):
-            self.add_error("completed_on", _("A milestone that is done needs its completion "
-                                             "date."))
+            self.add_error("completed_on", _("A milestone that is done needs its completion date."))
         return data
 
     def validate_constraints(self, exclude: Any = None) -> None:

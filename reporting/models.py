@@ -31,15 +31,15 @@ class Cycle(models.Model):
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="cycles")
     code = models.SlugField(_("code"), max_length=20, help_text=_("For example 2023-H1."))
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices,
-                            default=Kind.SEMIANNUAL)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SEMIANNUAL)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     opens_on = models.DateField(_("opens on"))
     due_on = models.DateField(_("updates due on"))
     closes_on = models.DateField(_("closes on"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices,
-                             default=State.PLANNED)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PLANNED
+    )
 
     class Meta:
         ordering = ["-period_start"]
@@ -89,27 +89,31 @@ class ProgressUpdate(models.Model):
     assignment = models.ForeignKey(
         "plans.Assignment", on_delete=models.PROTECT, related_name="updates"
     )
-    state = models.CharField(_("state"), max_length=12, choices=State.choices,
-                             default=State.DRAFT)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     narrative = models.TextField(_("narrative of progress"), blank=True)
     achievements = models.TextField(_("key achievements"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
     wps_note = models.TextField(_("women, peace and security / gender note"), blank=True)
-    sensitivity = models.CharField(_("sensitivity"), max_length=12, choices=Sensitivity.choices,
-                                   default=Sensitivity.INTERNAL)
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.INTERNAL
+    )
     version = models.PositiveIntegerField(
         default=1, help_text=_("Raised by every save; a stale version is an edit conflict.")
     )
     reopened = models.BooleanField(
-        _("reopened"), default=False,
+        _("reopened"),
+        default=False,
         help_text=_("Editable although its cycle is closed, after a recorded reopening."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -183,8 +187,9 @@ class Evidence(models.Model):
     url = models.URLField(_("link"), blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -207,13 +212,13 @@ class Evidence(models.Model):
 class Transition(models.Model):
     """One step of an update's workflow: who moved it, when, from which state, and why."""
 
-    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE,
-                               related_name="transitions")
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(_("action"), max_length=20)
     from_state = models.CharField(max_length=12)
     to_state = models.CharField(max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -245,11 +250,17 @@ class Notification(models.Model):
         VALIDATED = "validated", _("Validated")
         SUBMITTED = "submitted", _("Submitted for review")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    update = models.ForeignKey(ProgressUpdate, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="notifications")
+    update = models.ForeignKey(
+        ProgressUpdate,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -28,10 +28,14 @@ def updates_visible_to(user: Any) -> QuerySet[ProgressUpdate]:
     if not (a.focal_entities or a.reviewer_entities):
         return updates.none()
     led = Assignment.objects.filter(entity_id__in=a.focal_entities, role="lead").values(
-        "deliverable_id")
+        "deliverable_id"
+    )
     visible = Q(assignment__entity_id__in=a.focal_entities)
-    visible |= (Q(assignment__deliverable_id__in=led) & ~Q(state=S.DRAFT)
-                & ~Q(sensitivity=Sensitivity.CONFIDENTIAL))
+    visible |= (
+        Q(assignment__deliverable_id__in=led)
+        & ~Q(state=S.DRAFT)
+        & ~Q(sensitivity=Sensitivity.CONFIDENTIAL)
+    )
     if a.reviewer_entities:
         visible |= a.reviewer_scope() & ~Q(state=S.DRAFT)
     return updates.filter(visible)
@@ -39,22 +43,32 @@ def updates_visible_to(user: Any) -> QuerySet[ProgressUpdate]:
 
 def with_context(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
     return updates.select_related(
-        "cycle__plan", "assignment__deliverable__result__priority", "assignment__entity__mission",
-        "assignment__entity__parent", "updated_by",
+        "cycle__plan",
+        "assignment__deliverable__result__priority",
+        "assignment__entity__mission",
+        "assignment__entity__parent",
+        "updated_by",
     )
 
 
 def update_for(user: Any, pk: int) -> ProgressUpdate:
-    update = (with_context(updates_visible_to(user)).filter(pk=pk)
-              .prefetch_related("obstacles", "evidence", "transitions__actor").first())
+    update = (
+        with_context(updates_visible_to(user))
+        .filter(pk=pk)
+        .prefetch_related("obstacles", "evidence", "transitions__actor")
+        .first()
+    )
     if update is None:
         raise Http404(_("No such progress update."))
     return update
 
 
 def evidence_for(user: Any, pk: int) -> Evidence:
-    evidence = Evidence.objects.filter(
-        pk=pk, update__in=updates_visible_to(user)).select_related("update__cycle").first()
+    evidence = (
+        Evidence.objects.filter(pk=pk, update__in=updates_visible_to(user))
+        .select_related("update__cycle")
+        .first()
+    )
     if evidence is None:
         raise Http404(_("No such evidence."))
     return evidence
@@ -76,8 +90,11 @@ def open_cycle(plan: Plan) -> Cycle | None:
 
 
 def previous_cycle(cycle: Cycle) -> Cycle | None:
-    return (Cycle.objects.filter(plan=cycle.plan, period_end__lt=cycle.period_start)
-            .order_by("-period_start").first())
+    return (
+        Cycle.objects.filter(plan=cycle.plan, period_end__lt=cycle.period_start)
+        .order_by("-period_start")
+        .first()
+    )
 
 
 def sibling_updates(user: Any, update: ProgressUpdate) -> list[ProgressUpdate]:
@@ -85,9 +102,11 @@ def sibling_updates(user: Any, update: ProgressUpdate) -> list[ProgressUpdate]:
     as far as the user may see them."""
     return list(
         with_context(updates_visible_to(user))
-        .filter(cycle_id=update.cycle_id,
-                assignment__deliverable_id=update.assignment.deliverable_id)
-        .exclude(pk=update.pk).prefetch_related("obstacles")
+        .filter(
+            cycle_id=update.cycle_id, assignment__deliverable_id=update.assignment.deliverable_id
+        )
+        .exclude(pk=update.pk)
+        .prefetch_related("obstacles")
         .order_by("assignment__role", "assignment__entity__code")
     )
 
@@ -95,15 +114,18 @@ def sibling_updates(user: Any, update: ProgressUpdate) -> list[ProgressUpdate]:
 def my_work(user: Any, cycle: Cycle) -> QuerySet[ProgressUpdate]:
     """A focal point's updates in a cycle: their entities' assignments."""
     a = access_for(user)
-    return (with_context(ProgressUpdate.objects.filter(
-        cycle=cycle, assignment__entity_id__in=a.focal_entities, assignment__active=True))
-        .annotate(obstacle_count=Count("obstacles")))
+    return with_context(
+        ProgressUpdate.objects.filter(
+            cycle=cycle, assignment__entity_id__in=a.focal_entities, assignment__active=True
+        )
+    ).annotate(obstacle_count=Count("obstacles"))
 
 
 def review_queue(user: Any) -> QuerySet[ProgressUpdate]:
     a = access_for(user)
-    waiting = ProgressUpdate.objects.filter(state__in=[S.SUBMITTED, S.RESUBMITTED],
-                                            cycle__state=Cycle.State.OPEN)
+    waiting = ProgressUpdate.objects.filter(
+        state__in=[S.SUBMITTED, S.RESUBMITTED], cycle__state=Cycle.State.OPEN
+    )
     if not a.planner:
         if not a.reviewer_entities:
             return waiting.none()
@@ -119,24 +141,32 @@ def reviewers_of(update: ProgressUpdate) -> QuerySet[User]:
     mission = getattr(entity, "mission", None)
     if mission is not None:
         targets |= {pk for pk in (mission.regional_asg_id, mission.division_id) if pk}
-    return User.objects.filter(is_active=True, memberships__role=Role.REVIEWER,
-                               memberships__entity_id__in=targets).distinct()
+    return User.objects.filter(
+        is_active=True, memberships__role=Role.REVIEWER, memberships__entity_id__in=targets
+    ).distinct()
 
 
 def cycle_board(cycle: Cycle) -> QuerySet[ProgressUpdate]:
     """Every update of a cycle with what the board shows, in a fixed number of queries."""
     has_escalation = Obstacle.objects.filter(update=OuterRef("pk"), escalate=True)
-    return (ProgressUpdate.objects.filter(cycle=cycle, assignment__active=True)
-            .select_related("assignment__deliverable", "assignment__entity")
-            .annotate(escalated=Exists(has_escalation))
-            .order_by("assignment__entity__kind", "assignment__entity__code",
-                      "assignment__deliverable__position"))
+    return (
+        ProgressUpdate.objects.filter(cycle=cycle, assignment__active=True)
+        .select_related("assignment__deliverable", "assignment__entity")
+        .annotate(escalated=Exists(has_escalation))
+        .order_by(
+            "assignment__entity__kind",
+            "assignment__entity__code",
+            "assignment__deliverable__position",
+        )
+    )
 
 
 def obstacles_visible_to(user: Any) -> QuerySet[Obstacle]:
     return Obstacle.objects.filter(update__in=updates_visible_to(user)).select_related(
-        "update__cycle", "update__assignment__deliverable__result__priority",
-        "update__assignment__entity")
+        "update__cycle",
+        "update__assignment__deliverable__result__priority",
+        "update__assignment__entity",
+    )
 
 
 def unread_notifications(user: Any) -> QuerySet[Notification]:
@@ -147,12 +177,14 @@ def unread_notifications(user: Any) -> QuerySet[Notification]:
 
 def notifications_of(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related(
-        "update__cycle", "update__assignment__deliverable", "update__assignment__entity")
+        "update__cycle", "update__assignment__deliverable", "update__assignment__entity"
+    )
 
 
 def assignments_of_plan(plan: Plan) -> QuerySet[Assignment]:
-    return (Assignment.objects.filter(deliverable__plan=plan, active=True)
-            .select_related("deliverable", "entity", "via")
-            .prefetch_related("focal_points",
-                              Prefetch("milestones"))
-            .order_by("entity__kind", "entity__code", "deliverable__position"))
+    return (
+        Assignment.objects.filter(deliverable__plan=plan, active=True)
+        .select_related("deliverable", "entity", "via")
+        .prefetch_related("focal_points", Prefetch("milestones"))
+        .order_by("entity__kind", "entity__code", "deliverable__position")
+    )

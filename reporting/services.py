@@ -40,10 +40,13 @@ class EditConflict(ReportingError):
 
     def __init__(self, current: ProgressUpdate):
         self.current = current
-        super().__init__(_(
-            "%(user)s saved this update while you were editing it. Your text is kept below "
-            "beside the saved version: merge what you need and save again."
-        ) % {"user": current.updated_by or _("Someone")})
+        super().__init__(
+            _(
+                "%(user)s saved this update while you were editing it. Your text is kept below "
+                "beside the saved version: merge what you need and save again."
+            )
+            % {"user": current.updated_by or _("Someone")}
+        )
 
 
 # Cycles --------------------------------------------------------------------------------------
@@ -56,19 +59,39 @@ CYCLE_STEPS = {
 
 
 @transaction.atomic
-def cycle_create(*, plan: Plan, code: str, kind: str, period_start: dt.date,
-                 period_end: dt.date, opens_on: dt.date, due_on: dt.date, closes_on: dt.date,
-                 actor: Any) -> Cycle:
+def cycle_create(
+    *,
+    plan: Plan,
+    code: str,
+    kind: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    opens_on: dt.date,
+    due_on: dt.date,
+    closes_on: dt.date,
+    actor: Any,
+) -> Cycle:
     if not access.access_for(actor).planner:
         raise ReportingError(_("Only the planning unit creates reporting cycles."))
     if Cycle.objects.filter(plan=plan, code=code).exists():
         raise ReportingError(_("There is already a cycle %(code)s.") % {"code": code})
     if not (period_start <= period_end and opens_on <= due_on <= closes_on):
-        raise ReportingError(_("The period must end after it starts, and a cycle opens, is "
-                               "due and closes in that order."))
-    cycle = Cycle.objects.create(plan=plan, code=code, kind=kind, period_start=period_start,
-                                 period_end=period_end, opens_on=opens_on, due_on=due_on,
-                                 closes_on=closes_on)
+        raise ReportingError(
+            _(
+                "The period must end after it starts, and a cycle opens, is "
+                "due and closes in that order."
+            )
+        )
+    cycle = Cycle.objects.create(
+        plan=plan,
+        code=code,
+        kind=kind,
+        period_start=period_start,
+        period_end=period_end,
+        opens_on=opens_on,
+        due_on=due_on,
+        closes_on=closes_on,
+    )
     audit.log(action="cycle.created", obj=cycle, actor=actor, data={"code": code})
     return cycle
 
@@ -81,10 +104,16 @@ def cycle_step(*, cycle: Cycle, step: str, actor: Any) -> Cycle:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     before, after = CYCLE_STEPS[step]
     if cycle.state != before:
-        raise ReportingError(_("Cycle %(code)s is %(state)s; it cannot be %(step)s now.") % {
-            "code": cycle.code, "state": cycle.get_state_display().lower(),
-            "step": {"open": _("opened"), "close": _("closed"),
-                     "publish": _("published")}[step]})
+        raise ReportingError(
+            _("Cycle %(code)s is %(state)s; it cannot be %(step)s now.")
+            % {
+                "code": cycle.code,
+                "state": cycle.get_state_display().lower(),
+                "step": {"open": _("opened"), "close": _("closed"), "publish": _("published")}[
+                    step
+                ],
+            }
+        )
     if step == "open" and Cycle.objects.filter(plan=cycle.plan, state=Cycle.State.OPEN).exists():
         raise ReportingError(_("Another cycle of this plan is open; close it first."))
     cycle.state = after
@@ -99,18 +128,29 @@ def cycle_step(*, cycle: Cycle, step: str, actor: Any) -> Cycle:
 def updates_ensure(*, cycle: Cycle) -> int:
     """A draft update for every active assignment of the cycle's plan that has none."""
     have = set(cycle.updates.values_list("assignment_id", flat=True))
-    missing = Assignment.objects.filter(deliverable__plan=cycle.plan, active=True).exclude(
-        pk__in=have).values_list("pk", flat=True)
+    missing = (
+        Assignment.objects.filter(deliverable__plan=cycle.plan, active=True)
+        .exclude(pk__in=have)
+        .values_list("pk", flat=True)
+    )
     created = ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(cycle=cycle, assignment_id=pk) for pk in missing)
+        ProgressUpdate(cycle=cycle, assignment_id=pk) for pk in missing
+    )
     return len(created)
 
 
 # Progress updates ----------------------------------------------------------------------------
 
 UPDATE_FIELDS = ["rating", "narrative", "achievements", "next_steps", "wps_note", "sensitivity"]
-OBSTACLE_FIELDS = ["category", "description", "severity", "mitigation", "support_requested",
-                   "support_from", "escalate"]
+OBSTACLE_FIELDS = [
+    "category",
+    "description",
+    "severity",
+    "mitigation",
+    "support_requested",
+    "support_from",
+    "escalate",
+]
 
 
 @dataclass
@@ -126,23 +166,33 @@ class ObstacleData:
 
 
 @transaction.atomic
-def update_save(*, update: ProgressUpdate, actor: Any, expected_version: int,
-                values: dict[str, Any], obstacles: list[ObstacleData] | None = None
-                ) -> ProgressUpdate:
+def update_save(
+    *,
+    update: ProgressUpdate,
+    actor: Any,
+    expected_version: int,
+    values: dict[str, Any],
+    obstacles: list[ObstacleData] | None = None,
+) -> ProgressUpdate:
     """Save the author's text. A stale `expected_version` raises EditConflict and writes
     nothing."""
     if not access.can_edit(actor, update):
         raise ReportingError(edit_refusal(actor, update))
     changes = {name: values[name] for name in UPDATE_FIELDS if name in values}
     saved = ProgressUpdate.objects.filter(pk=update.pk, version=expected_version).update(
-        **changes, version=F("version") + 1, updated_at=timezone.now(), updated_by=actor)
+        **changes, version=F("version") + 1, updated_at=timezone.now(), updated_by=actor
+    )
     if not saved:
         raise EditConflict(ProgressUpdate.objects.select_related("updated_by").get(pk=update.pk))
     if obstacles is not None:
         _replace_obstacles(update, obstacles)
     update.refresh_from_db()
-    audit.log(action="update.saved", obj=update, actor=actor,
-              data={"version": update.version, "fields": sorted(changes)})
+    audit.log(
+        action="update.saved",
+        obj=update,
+        actor=actor,
+        data={"version": update.version, "fields": sorted(changes)},
+    )
     return update
 
 
@@ -165,16 +215,21 @@ def _replace_obstacles(update: ProgressUpdate, items: list[ObstacleData]) -> Non
 def edit_refusal(actor: Any, update: ProgressUpdate) -> str:
     if not access.is_writable(update):
         return _("Cycle %(code)s is %(state)s: updates can no longer be changed.") % {
-            "code": update.cycle.code, "state": update.cycle.get_state_display().lower()}
+            "code": update.cycle.code,
+            "state": update.cycle.get_state_display().lower(),
+        }
     if not update.is_with_author:
         return _("This update is %(state)s; it is with the reviewer, not with its author.") % {
-            "state": update.get_state_display().lower()}
+            "state": update.get_state_display().lower()
+        }
     return _("Only a focal point of %(entity)s or the planning unit can change this update.") % {
-        "entity": update.assignment.entity.label}
+        "entity": update.assignment.entity.label
+    }
 
 
-def _step(update: ProgressUpdate, *, action: str, to_state: str, actor: Any, comment: str = ""
-          ) -> Transition:
+def _step(
+    update: ProgressUpdate, *, action: str, to_state: str, actor: Any, comment: str = ""
+) -> Transition:
     from_state = update.state
     update.state = to_state
     fields = ["state", "updated_at", "updated_by", "version"]
@@ -189,10 +244,20 @@ def _step(update: ProgressUpdate, *, action: str, to_state: str, actor: Any, com
         update.reopened = False
         fields += ["validated_at", "reopened"]
     update.save(update_fields=fields)
-    step = Transition.objects.create(update=update, action=action, from_state=from_state,
-                                     to_state=to_state, actor=actor, comment=comment)
-    audit.log(action=f"update.{action}", obj=update, actor=actor,
-              data={"from": from_state, "to": to_state, "comment": comment})
+    step = Transition.objects.create(
+        update=update,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        comment=comment,
+    )
+    audit.log(
+        action=f"update.{action}",
+        obj=update,
+        actor=actor,
+        data={"from": from_state, "to": to_state, "comment": comment},
+    )
     return step
 
 
@@ -209,14 +274,19 @@ def update_submit(*, update: ProgressUpdate, actor: Any) -> ProgressUpdate:
     update = _locked(update)
     if not access.can_edit(actor, update):
         raise ReportingError(edit_refusal(actor, update))
-    missing = [str(ProgressUpdate._meta.get_field(name).verbose_name)
-               for name in ("rating", "narrative") if not getattr(update, name).strip()]
+    labels = {"rating": _("rating"), "narrative": _("narrative of progress")}
+    missing = [str(label) for name, label in labels.items() if not getattr(update, name).strip()]
     if missing:
-        raise ReportingError(_("Fill in %(fields)s before submitting.")
-                             % {"fields": _(" and ").join(missing)})
+        raise ReportingError(
+            _("Fill in %(fields)s before submitting.") % {"fields": _(" and ").join(missing)}
+        )
     to_state = S.RESUBMITTED if update.state == S.RETURNED else S.SUBMITTED
-    _step(update, action="submit" if to_state == S.SUBMITTED else "resubmit", to_state=to_state,
-          actor=actor)
+    _step(
+        update,
+        action="submit" if to_state == S.SUBMITTED else "resubmit",
+        to_state=to_state,
+        actor=actor,
+    )
     notify_reviewers(update, Notification.Kind.SUBMITTED)
     return update
 
@@ -224,12 +294,16 @@ def update_submit(*, update: ProgressUpdate, actor: Any) -> ProgressUpdate:
 def _review_refusal(actor: Any, update: ProgressUpdate) -> str:
     if not access.is_writable(update):
         return _("Cycle %(code)s is %(state)s: updates can no longer be reviewed.") % {
-            "code": update.cycle.code, "state": update.cycle.get_state_display().lower()}
+            "code": update.cycle.code,
+            "state": update.cycle.get_state_display().lower(),
+        }
     if not update.is_with_reviewer:
-        return _("This update is %(state)s; only a submitted update can be returned or "
-                 "validated.") % {"state": update.get_state_display().lower()}
+        return _(
+            "This update is %(state)s; only a submitted update can be returned or validated."
+        ) % {"state": update.get_state_display().lower()}
     return _("Only a reviewer of %(entity)s or the planning unit can review this update.") % {
-        "entity": update.assignment.entity.label}
+        "entity": update.assignment.entity.label
+    }
 
 
 @transaction.atomic
@@ -238,8 +312,9 @@ def update_return(*, update: ProgressUpdate, actor: Any, comment: str) -> Progre
     if not access.can_review(actor, update):
         raise ReportingError(_review_refusal(actor, update))
     if not comment.strip():
-        raise ReportingError(_("Say what needs to change: a comment is required to return an "
-                               "update."))
+        raise ReportingError(
+            _("Say what needs to change: a comment is required to return an update.")
+        )
     _step(update, action="return", to_state=S.RETURNED, actor=actor, comment=comment.strip())
     notify_authors(update, Notification.Kind.RETURNED)
     return update
@@ -260,8 +335,9 @@ def update_reopen(*, update: ProgressUpdate, actor: Any, reason: str) -> Progres
     """The planning unit reopens one update of a closed cycle, giving it back to its author."""
     update = _locked(update)
     if not access.can_reopen(actor, update):
-        raise ReportingError(_("Only the planning unit can reopen an update, and only in a "
-                               "closed cycle."))
+        raise ReportingError(
+            _("Only the planning unit can reopen an update, and only in a closed cycle.")
+        )
     if not reason.strip():
         raise ReportingError(_("Give the reason for reopening this update."))
     update.reopened = True
@@ -278,12 +354,15 @@ EVIDENCE_TYPES = {
     ".png": ("image/png", b"\x89PNG"),
     ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
     ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              b"PK\x03\x04"),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              b"PK\x03\x04"),
-    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-              b"PK\x03\x04"),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+    ".pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        b"PK\x03\x04",
+    ),
     ".odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
     ".csv": ("text/csv", b""),
     ".txt": ("text/plain", b""),
@@ -294,19 +373,22 @@ def _check_file(upload: UploadedFile) -> str:
     name = upload.name or ""
     suffix = Path(name).suffix.lower()
     if suffix not in EVIDENCE_TYPES:
-        raise ReportingError(_("%(name)s: files of this type are not accepted. Accepted: "
-                               "%(types)s.") % {"name": name,
-                                                "types": ", ".join(sorted(EVIDENCE_TYPES))})
+        raise ReportingError(
+            _("%(name)s: files of this type are not accepted. Accepted: %(types)s.")
+            % {"name": name, "types": ", ".join(sorted(EVIDENCE_TYPES))}
+        )
     limit = settings.A4P_EVIDENCE_MAX_BYTES
     if (upload.size or 0) > limit:
-        raise ReportingError(_("%(name)s is larger than %(limit)d MB.")
-                             % {"name": name, "limit": limit // 1_000_000})
+        raise ReportingError(
+            _("%(name)s is larger than %(limit)d MB.") % {"name": name, "limit": limit // 1_000_000}
+        )
     content_type, magic = EVIDENCE_TYPES[suffix]
     head = upload.read(8)
     upload.seek(0)
     if magic and not head.startswith(magic):
-        raise ReportingError(_("%(name)s is not really a %(suffix)s file.")
-                             % {"name": name, "suffix": suffix})
+        raise ReportingError(
+            _("%(name)s is not really a %(suffix)s file.") % {"name": name, "suffix": suffix}
+        )
     if not magic and b"\x00" in upload.read(4096):
         raise ReportingError(_("%(name)s is not a text file.") % {"name": name})
     upload.seek(0)
@@ -314,14 +396,20 @@ def _check_file(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def evidence_add(*, update: ProgressUpdate, actor: Any, title: str,
-                 upload: UploadedFile | None = None, url: str = "") -> Evidence:
+def evidence_add(
+    *,
+    update: ProgressUpdate,
+    actor: Any,
+    title: str,
+    upload: UploadedFile | None = None,
+    url: str = "",
+) -> Evidence:
     if not access.can_edit(actor, update):
         raise ReportingError(edit_refusal(actor, update))
     if bool(upload) == bool(url):
         raise ReportingError(_("Attach either a file or a link."))
-    evidence = Evidence(update=update, title=title.strip() or (upload.name if upload else url),
-                        added_by=actor)
+    fallback = (upload.name or "") if upload else url
+    evidence = Evidence(update=update, title=title.strip() or fallback, added_by=actor)
     if upload is not None:
         evidence.content_type = _check_file(upload)
         evidence.size = upload.size or 0
@@ -329,8 +417,12 @@ def evidence_add(*, update: ProgressUpdate, actor: Any, title: str,
     else:
         evidence.url = url
     evidence.save()
-    audit.log(action="evidence.added", obj=update, actor=actor,
-              data={"title": evidence.title, "file": evidence.file.name, "url": url})
+    audit.log(
+        action="evidence.added",
+        obj=update,
+        actor=actor,
+        data={"title": evidence.title, "file": evidence.file.name, "url": url},
+    )
     return evidence
 
 
@@ -338,21 +430,24 @@ def evidence_add(*, update: ProgressUpdate, actor: Any, title: str,
 def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
     if not access.can_edit(actor, evidence.update):
         raise ReportingError(edit_refusal(actor, evidence.update))
-    audit.log(action="evidence.removed", obj=evidence.update, actor=actor,
-              data={"title": evidence.title})
+    audit.log(
+        action="evidence.removed", obj=evidence.update, actor=actor, data={"title": evidence.title}
+    )
     evidence.file.delete(save=False)
     evidence.delete()
 
 
 # Notifications and reminders -----------------------------------------------------------------
 
+
 def _notify(users: Any, kind: str, update: ProgressUpdate, key: str) -> int:
     made = 0
     for user in users:
         try:
             with transaction.atomic():
-                Notification.objects.create(user=user, kind=kind, update=update,
-                                            key=f"{key}:{user.pk}")
+                Notification.objects.create(
+                    user=user, kind=kind, update=update, key=f"{key}:{user.pk}"
+                )
                 made += 1
         except IntegrityError:
             continue  # already told: reminders never repeat
@@ -384,9 +479,13 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderSummary:
     today = today or timezone.localdate()
     lead = dt.timedelta(days=settings.A4P_REMIND_DAYS_BEFORE)
     created = 0
-    pending = (ProgressUpdate.objects.filter(cycle__state=Cycle.State.OPEN,
-                                             state__in=[S.DRAFT, S.RETURNED])
-               .select_related("cycle").prefetch_related("assignment__focal_points"))
+    pending = (
+        ProgressUpdate.objects.filter(
+            cycle__state=Cycle.State.OPEN, state__in=[S.DRAFT, S.RETURNED]
+        )
+        .select_related("cycle")
+        .prefetch_related("assignment__focal_points")
+    )
     for update in pending:
         if today > update.cycle.due_on:
             kind = Notification.Kind.OVERDUE
@@ -403,9 +502,9 @@ def notifications_email() -> int:
     from reporting.notifications import render_email
 
     sent = 0
-    queue = (Notification.objects.filter(emailed_at__isnull=True)
-             .select_related("user", "update__cycle", "update__assignment__deliverable",
-                             "update__assignment__entity"))
+    queue = Notification.objects.filter(emailed_at__isnull=True).select_related(
+        "user", "update__cycle", "update__assignment__deliverable", "update__assignment__entity"
+    )
     for notification in queue:
         if notification.user.email:
             subject, body = render_email(notification)

@@ -37,7 +37,7 @@ def _planner_only(request: HttpRequest) -> None:
 
 
 def _state_counts(counts: Counter[str]) -> list[tuple[str, str, int]]:
-    return [(value, label, counts[value]) for value, label in S.choices if counts[value]]
+    return [(value, str(label), counts[value]) for value, label in S.choices if counts[value]]
 
 
 @login_required
@@ -49,19 +49,34 @@ def my_work(request: HttpRequest) -> HttpResponse:
     cycle = selectors.open_cycle(plan)
     work = list(selectors.my_work(request.user, cycle)) if cycle and a.focal_entities else []
     today = timezone.localdate()
-    return render(request, "reporting/my_work.html", {
-        "plan": plan, "cycle": cycle, "access": a, "today": today, "nav": "work",
-        "work": work,
-        "returned": [u for u in work if u.state == S.RETURNED],
-        "work_counts": _state_counts(Counter(u.state for u in work)),
-        "entities": sorted({u.assignment.entity for u in work}, key=lambda e: e.code),
-        "review": list(selectors.review_queue(request.user)[:50])
-        if a.reviewer_entities or a.planner else [],
-        "escalated": list(selectors.obstacles_visible_to(request.user).filter(
-            escalate=True, update__cycle=cycle)[:20]) if cycle and a.sees_all_updates else [],
-        "notifications": list(selectors.notifications_of(request.user).filter(
-            read_at__isnull=True)[:10]),
-    })
+    return render(
+        request,
+        "reporting/my_work.html",
+        {
+            "plan": plan,
+            "cycle": cycle,
+            "access": a,
+            "today": today,
+            "nav": "work",
+            "work": work,
+            "returned": [u for u in work if u.state == S.RETURNED],
+            "work_counts": _state_counts(Counter(u.state for u in work)),
+            "entities": sorted({u.assignment.entity for u in work}, key=lambda e: e.code),
+            "review": list(selectors.review_queue(request.user)[:50])
+            if a.reviewer_entities or a.planner
+            else [],
+            "escalated": list(
+                selectors.obstacles_visible_to(request.user).filter(
+                    escalate=True, update__cycle=cycle
+                )[:20]
+            )
+            if cycle and a.sees_all_updates
+            else [],
+            "notifications": list(
+                selectors.notifications_of(request.user).filter(read_at__isnull=True)[:10]
+            ),
+        },
+    )
 
 
 def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
@@ -73,17 +88,26 @@ def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
         assert form is not None
         if form.is_valid():
             try:
-                cycle = services.cycle_create(plan=the_plan, actor=request.user,
-                                              **form.cleaned_data)
+                cycle = services.cycle_create(
+                    plan=the_plan, actor=request.user, **form.cleaned_data
+                )
             except services.ReportingError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Cycle %(code)s created.") % {"code": cycle.code})
                 return redirect("cycle-list", plan=the_plan.code)
     cycles = selectors.cycles_of(the_plan)
-    return render(request, "reporting/cycle_list.html", {
-        "plan": the_plan, "cycles": cycles, "form": form, "planner": planner, "nav": "cycles",
-    })
+    return render(
+        request,
+        "reporting/cycle_list.html",
+        {
+            "plan": the_plan,
+            "cycles": cycles,
+            "form": form,
+            "planner": planner,
+            "nav": "cycles",
+        },
+    )
 
 
 @require_POST
@@ -99,9 +123,14 @@ def cycle_step(request: HttpRequest, plan: str, cycle: str, step: str) -> HttpRe
     except services.ReportingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Cycle %(code)s is now %(state)s.") % {
-            "code": the_cycle.code,
-            "state": Cycle.State(services.CYCLE_STEPS[step][1]).label.lower()})
+        messages.success(
+            request,
+            _("Cycle %(code)s is now %(state)s.")
+            % {
+                "code": the_cycle.code,
+                "state": Cycle.State(services.CYCLE_STEPS[step][1]).label.lower(),
+            },
+        )
     return redirect("cycle-list", plan=the_plan.code)
 
 
@@ -118,8 +147,9 @@ def cycle_board(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
     totals: Counter[str] = Counter()
     for update in selectors.cycle_board(the_cycle):
         entity = update.assignment.entity
-        row = rows.setdefault(entity.pk, {"entity": entity, "updates": [], "counts": Counter(),
-                                          "late": 0})
+        row = rows.setdefault(
+            entity.pk, {"entity": entity, "updates": [], "counts": Counter(), "late": 0}
+        )
         late = bool(late_after and today > late_after and update.is_with_author)
         update.late = late  # type: ignore[attr-defined]
         row["updates"].append(update)
@@ -128,26 +158,39 @@ def cycle_board(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
         totals[update.state] += 1
         totals["late"] += late
     entity_rows = sorted(rows.values(), key=lambda r: (-r["late"], r["entity"].code))
-    return render(request, "reporting/cycle_board.html", {
-        "plan": the_plan, "cycle": the_cycle, "rows": entity_rows, "totals": totals,
-        "legend": [(value, label, totals[value]) for value, label in S.choices], "is_late": bool(late_after and today > late_after),
-        "nav": "cycles",
-    })
+    return render(
+        request,
+        "reporting/cycle_board.html",
+        {
+            "plan": the_plan,
+            "cycle": the_cycle,
+            "rows": entity_rows,
+            "totals": totals,
+            "legend": [(value, label, totals[value]) for value, label in S.choices],
+            "is_late": bool(late_after and today > late_after),
+            "nav": "cycles",
+        },
+    )
 
 
 def _update_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, Any]:
     user = request.user
     steps = list(update.transitions.all())
     return {
-        "plan": update.cycle.plan, "update": update, "cycle": update.cycle,
+        "plan": update.cycle.plan,
+        "update": update,
+        "cycle": update.cycle,
         "last_step": steps[-1] if steps else None,
-        "deliverable": update.assignment.deliverable, "entity": update.assignment.entity,
+        "deliverable": update.assignment.deliverable,
+        "entity": update.assignment.entity,
         "can_edit": access.can_edit(user, update),
         "can_review": access.can_review(user, update),
         "can_reopen": access.can_reopen(user, update),
         "siblings": selectors.sibling_updates(user, update),
-        "return_form": ReturnForm(), "validate_form": ValidateForm(),
-        "reopen_form": ReopenForm(), "evidence_form": EvidenceForm(),
+        "return_form": ReturnForm(),
+        "validate_form": ValidateForm(),
+        "reopen_form": ReopenForm(),
+        "evidence_form": EvidenceForm(),
     }
 
 
@@ -158,10 +201,19 @@ def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _obstacle_initial(update: ProgressUpdate) -> list[dict[str, Any]]:
-    return [{"id": o.pk, "category": o.category, "severity": o.severity,
-             "description": o.description, "mitigation": o.mitigation,
-             "support_requested": o.support_requested, "support_from": o.support_from,
-             "escalate": o.escalate} for o in update.obstacles.all()]
+    return [
+        {
+            "id": o.pk,
+            "category": o.category,
+            "severity": o.severity,
+            "description": o.description,
+            "mitigation": o.mitigation,
+            "support_requested": o.support_requested,
+            "support_from": o.support_from,
+            "escalate": o.escalate,
+        }
+        for o in update.obstacles.all()
+    ]
 
 
 @login_required
@@ -175,13 +227,20 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = UpdateForm(request.POST, instance=update)
         obstacles = ObstacleFormSet(request.POST, prefix="obstacles")
         if form.is_valid() and obstacles.is_valid():
-            items = [f.to_data() for f in obstacles.forms
-                     if (f.has_changed() or f.cleaned_data.get("id"))
-                     and not f.cleaned_data.get("DELETE")]
+            items = [
+                f.to_data()
+                for f in obstacles.forms
+                if (f.has_changed() or f.cleaned_data.get("id"))
+                and not f.cleaned_data.get("DELETE")
+            ]
             try:
-                services.update_save(update=update, actor=request.user,
-                                     expected_version=form.cleaned_data["version"],
-                                     values=form.cleaned_data, obstacles=items)
+                services.update_save(
+                    update=update,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    values=form.cleaned_data,
+                    obstacles=items,
+                )
             except services.EditConflict as error:
                 conflict = error.current
                 messages.error(request, str(error))
@@ -228,8 +287,7 @@ def update_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 services.update_return(update=update, actor=request.user, comment=data["comment"])
                 done = _("Returned to the author.")
             elif action == "validate":
-                services.update_validate(update=update, actor=request.user,
-                                         comment=data["comment"])
+                services.update_validate(update=update, actor=request.user, comment=data["comment"])
                 done = _("Validated.")
             else:
                 services.update_reopen(update=update, actor=request.user, reason=data["reason"])
@@ -253,9 +311,13 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         context["evidence_form"] = form
         return render(request, "reporting/update_detail.html", context, status=400)
     try:
-        services.evidence_add(update=update, actor=request.user,
-                              title=form.cleaned_data["title"],
-                              upload=form.cleaned_data["file"], url=form.cleaned_data["url"])
+        services.evidence_add(
+            update=update,
+            actor=request.user,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            url=form.cleaned_data["url"],
+        )
     except services.ReportingError as error:
         context = _update_context(request, update)
         form.add_error(None, str(error))
@@ -266,13 +328,16 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int, evidence: int) -> FileResponse:
     item = selectors.evidence_for(request.user, evidence)
     if item.update_id != pk or not item.file:
         raise Http404
-    return FileResponse(item.file.open("rb"), as_attachment=True,
-                        filename=item.file.name.rsplit("/", 1)[-1],
-                        content_type=item.content_type or "application/octet-stream")
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=(item.file.name or "evidence").rsplit("/", 1)[-1],
+        content_type=item.content_type or "application/octet-stream",
+    )
 
 
 @require_POST
@@ -299,20 +364,26 @@ def obstacles_review(request: HttpRequest, plan: str) -> HttpResponse:
     code = request.GET.get("cycle")
     cycle = next((c for c in cycles if c.code == code), cycles[0] if cycles else None)
     if cycle is None:
-        return render(request, "reporting/obstacles.html", {"plan": the_plan, "cycles": [],
-                                                            "nav": "obstacles"})
+        return render(
+            request,
+            "reporting/obstacles.html",
+            {"plan": the_plan, "cycles": [], "nav": "obstacles"},
+        )
     previous = selectors.previous_cycle(cycle)
     visible = selectors.obstacles_visible_to(request.user)
     filters = {
-        "priority": request.GET.get("priority", ""), "entity": request.GET.get("entity", ""),
-        "category": request.GET.get("category", ""), "severity": request.GET.get("severity", ""),
+        "priority": request.GET.get("priority", ""),
+        "entity": request.GET.get("entity", ""),
+        "category": request.GET.get("category", ""),
+        "severity": request.GET.get("severity", ""),
         "escalated": request.GET.get("escalated", ""),
     }
 
     def narrow(qs: Any) -> Any:
         if filters["priority"].isdigit():
-            qs = qs.filter(update__assignment__deliverable__result__priority__number=int(
-                filters["priority"]))
+            qs = qs.filter(
+                update__assignment__deliverable__result__priority__number=int(filters["priority"])
+            )
         if filters["entity"]:
             qs = qs.filter(update__assignment__entity__code=filters["entity"])
         if filters["category"] in Obstacle.Category.values:
@@ -323,35 +394,53 @@ def obstacles_review(request: HttpRequest, plan: str) -> HttpResponse:
             qs = qs.filter(escalate=True)
         return qs
 
-    current = list(narrow(visible.filter(update__cycle=cycle)).order_by(
-        "update__assignment__deliverable__position", "update__assignment__entity__code"))
+    current = list(
+        narrow(visible.filter(update__cycle=cycle)).order_by(
+            "update__assignment__deliverable__position", "update__assignment__entity__code"
+        )
+    )
     before = list(narrow(visible.filter(update__cycle=previous))) if previous else []
     before_keys = {(o.update.assignment_id, o.category) for o in before}
     now_keys = {(o.update.assignment_id, o.category) for o in current}
     for obstacle in current:
-        obstacle.is_new = (obstacle.update.assignment_id,  # type: ignore[attr-defined]
-                           obstacle.category) not in before_keys
+        obstacle.is_new = (obstacle.update.assignment_id, obstacle.category) not in before_keys
     resolved = [o for o in before if (o.update.assignment_id, o.category) not in now_keys]
     by_category = Counter(o.category for o in current)
     by_category_before = Counter(o.category for o in before)
     summary = [
-        {"category": label, "now": by_category[value], "before": by_category_before[value],
-         "change": by_category[value] - by_category_before[value]}
+        {
+            "category": label,
+            "now": by_category[value],
+            "before": by_category_before[value],
+            "change": by_category[value] - by_category_before[value],
+        }
         for value, label in Obstacle.Category.choices
         if by_category[value] or by_category_before[value]
     ]
     page = Paginator(current, 50).get_page(request.GET.get("page"))
-    entities = sorted({o.update.assignment.entity for o in current + before},
-                      key=lambda e: e.code)
-    return render(request, "reporting/obstacles.html", {
-        "plan": the_plan, "cycles": cycles, "cycle": cycle, "previous": previous,
-        "page": page, "total": len(current), "resolved": resolved, "summary": summary,
-        "filters": filters, "entities": entities, "priorities": the_plan.priorities.all(),
-        "categories": Obstacle.Category.choices, "severities": Obstacle.Severity.choices,
-        "nav": "obstacles",
-        "querystring": "&".join(f"{k}={v}" for k, v in filters.items() if v)
-        + f"&cycle={cycle.code}",
-    })
+    entities = sorted({o.update.assignment.entity for o in current + before}, key=lambda e: e.code)
+    return render(
+        request,
+        "reporting/obstacles.html",
+        {
+            "plan": the_plan,
+            "cycles": cycles,
+            "cycle": cycle,
+            "previous": previous,
+            "page": page,
+            "total": len(current),
+            "resolved": resolved,
+            "summary": summary,
+            "filters": filters,
+            "entities": entities,
+            "priorities": the_plan.priorities.all(),
+            "categories": Obstacle.Category.choices,
+            "severities": Obstacle.Severity.choices,
+            "nav": "obstacles",
+            "querystring": "&".join(f"{k}={v}" for k, v in filters.items() if v)
+            + f"&cycle={cycle.code}",
+        },
+    )
 
 
 @login_required
@@ -367,6 +456,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     for item in items:
         item.text = describe(item)  # type: ignore[attr-defined]
         grouped[item.read_at is None].append(item)
-    return render(request, "reporting/notifications.html", {
-        "plan": current_plan(request.user), "unread": grouped[True], "read": grouped[False],
-    })
+    return render(
+        request,
+        "reporting/notifications.html",
+        {
+            "plan": current_plan(request.user),
+            "unread": grouped[True],
+            "read": grouped[False],
+        },
+    )

@@ -130,3 +130,73 @@ def test_the_overview_works_on_a_phone_and_without_javascript(server: str, brows
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     context.close()
+
+
+def log_in(page: object, server: str, username: str) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(server + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("demo-peacekeeping")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+
+
+def log_out(page: object) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.locator("form[action$='/accounts/logout/'] button").click()
+
+
+def test_submit_return_resubmit_validate_end_to_end(server: str, browser: object) -> None:
+    """A mission focal point and a regional reviewer do their jobs in the demo."""
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page()
+    log_in(page, server, "focal.minusca")
+    page.get_by_role("link", name="Write").first.click()
+    update_url = page.url.removesuffix("edit/")
+    page.get_by_label("On track").check()
+    page.get_by_label("Narrative of progress").fill("Three local peace committees met in Bria.")
+    page.get_by_role("button", name="Save and submit for review").click()
+    expect(page.locator(".messages")).to_contain_text("Saved and submitted for review.")
+    expect(page.locator(".update-head")).to_contain_text("Submitted")
+    log_out(page)
+
+    log_in(page, server, "reviewer.africa")
+    page.goto(update_url)
+    page.get_by_role("button", name="Return to the author").click()
+    expect(page.locator(".field-error").first).to_contain_text("This field is required.")
+    page.get_by_label("What needs to change").fill("Give the dates and the number of women.")
+    page.get_by_role("button", name="Return to the author").click()
+    expect(page.locator(".messages")).to_contain_text("Returned to the author.")
+    log_out(page)
+
+    log_in(page, server, "focal.minusca")
+    expect(page.locator(".callout-warning").first).to_contain_text("returned to you")
+    page.goto(update_url)
+    expect(page.locator(".callout-warning")).to_contain_text("number of women")
+    page.get_by_role("link", name="Revise this update").click()
+    page.get_by_label("Narrative of progress").fill(
+        "Three local peace committees met in Bria on 4, 11 and 18 May; 14 of 40 members were women."
+    )
+    page.get_by_role("button", name="Save and resubmit").click()
+    expect(page.locator(".update-head")).to_contain_text("Resubmitted")
+    log_out(page)
+
+    log_in(page, server, "reviewer.africa")
+    page.goto(update_url)
+    page.get_by_role("button", name="Validate").click()
+    expect(page.locator(".update-head")).to_contain_text("Validated")
+    expect(page.locator(".history")).to_contain_text("Give the dates")
+    log_out(page)
+
+    log_in(page, server, "planner")
+    page.get_by_role("link", name="Board of cycle").click()
+    expect(page.locator("table.board")).to_contain_text("MINUSCA")
+    page.get_by_role("link", name="Obstacles", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Obstacles across the plan")
+    page.close()

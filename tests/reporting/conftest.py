@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role, User
 from plans.models import Assignment, Plan
@@ -27,14 +28,27 @@ def workplans(plan: Plan, planner: User) -> Plan:
     return plan
 
 
-def make_cycle(plan: Plan, planner: User, code: str, start: dt.date, *, open_it: bool = True,
-               due_in_days: int = 10) -> Cycle:
-    today = dt.date.today()
+def make_cycle(
+    plan: Plan,
+    planner: User,
+    code: str,
+    start: dt.date,
+    *,
+    open_it: bool = True,
+    due_in_days: int = 10,
+) -> Cycle:
+    today = timezone.localdate()
     end = dt.date(start.year, start.month + 5, 30 if start.month + 5 in (6, 9, 11) else 31)
     cycle = cycle_create(
-        plan=plan, code=code, kind=Cycle.Kind.SEMIANNUAL, period_start=start, period_end=end,
-        opens_on=today - dt.timedelta(days=20), due_on=today + dt.timedelta(days=due_in_days),
-        closes_on=today + dt.timedelta(days=due_in_days + 20), actor=planner,
+        plan=plan,
+        code=code,
+        kind=Cycle.Kind.SEMIANNUAL,
+        period_start=start,
+        period_end=end,
+        opens_on=today - dt.timedelta(days=20),
+        due_on=today + dt.timedelta(days=due_in_days),
+        closes_on=today + dt.timedelta(days=due_in_days + 20),
+        actor=planner,
     )
     if open_it:
         cycle_step(cycle=cycle, step="open", actor=planner)
@@ -77,5 +91,6 @@ def reviewer(db: None) -> User:
 @pytest.fixture
 def minusca_update(cycle: Cycle, focal: User) -> ProgressUpdate:
     """MINUSCA's draft update on deliverable 1.1.2 (MINUSCA leads it as a Head of Mission)."""
-    return ProgressUpdate.objects.get(cycle=cycle, assignment__entity__code="minusca",
-                                      assignment__deliverable__code="1.1.2")
+    return ProgressUpdate.objects.get(
+        cycle=cycle, assignment__entity__code="minusca", assignment__deliverable__code="1.1.2"
+    )

@@ -22,12 +22,12 @@ FILLED = {"rating": "on_track", "narrative": "Dialogue forums held in Bambari an
 
 
 def fill(update: ProgressUpdate, user: User) -> ProgressUpdate:
-    return services.update_save(update=update, actor=user, expected_version=update.version,
-                                values=FILLED)
+    return services.update_save(
+        update=update, actor=user, expected_version=update.version, values=FILLED
+    )
 
 
-def put_in_state(update: ProgressUpdate, state: str, focal: User, reviewer: User
-                 ) -> ProgressUpdate:
+def put_in_state(update: ProgressUpdate, state: str, focal: User, reviewer: User) -> ProgressUpdate:
     """Walk an update through the real services to the wanted state (always filled in)."""
     fill(update, focal)
     if state == S.DRAFT:
@@ -53,20 +53,27 @@ def people(focal: User, other_focal: User, reviewer: User, planner: User) -> dic
     MembershipFactory(user=delegate, role=Role.MEMBER_STATE_DELEGATE, member_state="BGD")
     reviewer_meap = UserFactory.create(username="reviewer.meap")
     MembershipFactory(user=reviewer_meap, role=Role.REVIEWER, entity="asg-meap")
-    return {"focal": focal, "other_focal": other_focal, "reviewer": reviewer,
-            "planner": planner, "leader": leader, "delegate": delegate,
-            "reviewer_meap": reviewer_meap}
+    return {
+        "focal": focal,
+        "other_focal": other_focal,
+        "reviewer": reviewer,
+        "planner": planner,
+        "leader": leader,
+        "delegate": delegate,
+        "reviewer_meap": reviewer_meap,
+    }
 
 
 ACTIONS: dict[str, Callable[[ProgressUpdate, User], Any]] = {
-    "save": lambda u, user: services.update_save(update=u, actor=user,
-                                                 expected_version=u.version, values=FILLED),
+    "save": lambda u, user: services.update_save(
+        update=u, actor=user, expected_version=u.version, values=FILLED
+    ),
     "submit": lambda u, user: services.update_submit(update=u, actor=user),
     "return": lambda u, user: services.update_return(update=u, actor=user, comment="Why?"),
     "validate": lambda u, user: services.update_validate(update=u, actor=user),
 }
 # (action, state the update is in) → who may do it.
-ALLOWED = {
+ALLOWED: dict[tuple[str, str], set[str]] = {
     ("save", S.DRAFT): {"focal", "planner"},
     ("save", S.RETURNED): {"focal", "planner"},
     ("save", S.SUBMITTED): set(),
@@ -89,8 +96,9 @@ PEOPLE = ["focal", "other_focal", "reviewer", "reviewer_meap", "planner", "leade
 
 @pytest.mark.parametrize("who", PEOPLE)
 @pytest.mark.parametrize(("action", "state"), list(ALLOWED))
-def test_transition_matrix(minusca_update: ProgressUpdate, people: dict[str, User], who: str,
-                           action: str, state: str) -> None:
+def test_transition_matrix(
+    minusca_update: ProgressUpdate, people: dict[str, User], who: str, action: str, state: str
+) -> None:
     update = put_in_state(minusca_update, state, people["focal"], people["reviewer"])
     update.refresh_from_db()
     steps_before = update.transitions.count()
@@ -110,8 +118,9 @@ def test_transition_matrix(minusca_update: ProgressUpdate, people: dict[str, Use
         assert fresh.transitions.count() == steps_before
 
 
-def test_return_needs_a_comment(minusca_update: ProgressUpdate, focal: User, reviewer: User
-                                ) -> None:
+def test_return_needs_a_comment(
+    minusca_update: ProgressUpdate, focal: User, reviewer: User
+) -> None:
     put_in_state(minusca_update, S.SUBMITTED, focal, reviewer)
     with pytest.raises(ReportingError, match="comment is required"):
         services.update_return(update=minusca_update, actor=reviewer, comment="   ")
@@ -119,18 +128,21 @@ def test_return_needs_a_comment(minusca_update: ProgressUpdate, focal: User, rev
     assert minusca_update.state == S.SUBMITTED
 
 
-def test_submit_needs_a_rating_and_a_narrative(minusca_update: ProgressUpdate, focal: User
-                                               ) -> None:
+def test_submit_needs_a_rating_and_a_narrative(minusca_update: ProgressUpdate, focal: User) -> None:
     with pytest.raises(ReportingError, match="rating and narrative of progress"):
         services.update_submit(update=minusca_update, actor=focal)
 
 
-def test_history_records_who_when_and_why(minusca_update: ProgressUpdate, focal: User,
-                                          reviewer: User) -> None:
+def test_history_records_who_when_and_why(
+    minusca_update: ProgressUpdate, focal: User, reviewer: User
+) -> None:
     put_in_state(minusca_update, S.RESUBMITTED, focal, reviewer)
     services.update_validate(update=minusca_update, actor=reviewer, comment="Good.")
-    steps = list(minusca_update.transitions.values_list("action", "from_state", "to_state",
-                                                        "actor__username", "comment"))
+    steps = list(
+        minusca_update.transitions.values_list(
+            "action", "from_state", "to_state", "actor__username", "comment"
+        )
+    )
     assert steps == [
         ("submit", "draft", "submitted", "focal.minusca", ""),
         ("return", "submitted", "returned", "reviewer.africa", "Add figures."),
@@ -158,8 +170,11 @@ def test_a_closed_cycle_is_locked_until_one_update_is_reopened(
     minusca_update.refresh_from_db()
     assert (minusca_update.state, minusca_update.reopened) == (S.RETURNED, True)
     assert minusca_update.transitions.last().comment == "Figures corrected"  # type: ignore[union-attr]
-    other = ProgressUpdate.objects.filter(cycle=cycle, assignment__entity__code="minusca"
-                                          ).exclude(pk=minusca_update.pk).first()
+    other = (
+        ProgressUpdate.objects.filter(cycle=cycle, assignment__entity__code="minusca")
+        .exclude(pk=minusca_update.pk)
+        .first()
+    )
     assert other is not None
     with pytest.raises(ReportingError):
         fill(other, focal)
@@ -176,53 +191,88 @@ def test_the_second_of_two_concurrent_saves_is_a_conflict_and_loses_nothing(
     version = minusca_update.version
     first = ProgressUpdate.objects.get(pk=minusca_update.pk)
     second = ProgressUpdate.objects.get(pk=minusca_update.pk)
-    services.update_save(update=first, actor=focal, expected_version=version,
-                         values={"narrative": "Focal point's text"})
+    services.update_save(
+        update=first,
+        actor=focal,
+        expected_version=version,
+        values={"narrative": "Focal point's text"},
+    )
     with pytest.raises(EditConflict) as conflict:
-        services.update_save(update=second, actor=planner, expected_version=version,
-                             values={"narrative": "Planner's text"})
+        services.update_save(
+            update=second,
+            actor=planner,
+            expected_version=version,
+            values={"narrative": "Planner's text"},
+        )
     assert conflict.value.current.narrative == "Focal point's text"
     assert "saved this update while you were editing" in str(conflict.value)
     stored = ProgressUpdate.objects.get(pk=minusca_update.pk)
     assert stored.narrative == "Focal point's text"
     assert stored.version == version + 1
-    services.update_save(update=second, actor=planner, expected_version=stored.version,
-                         values={"narrative": "Merged text"})
+    services.update_save(
+        update=second,
+        actor=planner,
+        expected_version=stored.version,
+        values={"narrative": "Merged text"},
+    )
     assert ProgressUpdate.objects.get(pk=minusca_update.pk).narrative == "Merged text"
 
 
-def test_obstacles_are_saved_updated_and_removed(minusca_update: ProgressUpdate, focal: User
-                                                 ) -> None:
-    blocked = ObstacleData(category="security", severity="high", description="Armed groups",
-                           support_requested="Air assets", support_from="OMA", escalate=True)
-    services.update_save(update=minusca_update, actor=focal,
-                         expected_version=minusca_update.version, values={},
-                         obstacles=[blocked])
+def test_obstacles_are_saved_updated_and_removed(
+    minusca_update: ProgressUpdate, focal: User
+) -> None:
+    blocked = ObstacleData(
+        category="security",
+        severity="high",
+        description="Armed groups",
+        support_requested="Air assets",
+        support_from="OMA",
+        escalate=True,
+    )
+    services.update_save(
+        update=minusca_update,
+        actor=focal,
+        expected_version=minusca_update.version,
+        values={},
+        obstacles=[blocked],
+    )
     [obstacle] = minusca_update.obstacles.all()
     assert (obstacle.category, obstacle.escalate) == ("security", True)
     blocked.id = obstacle.pk
     blocked.severity = "critical"
-    services.update_save(update=minusca_update, actor=focal,
-                         expected_version=minusca_update.version, values={},
-                         obstacles=[blocked])
+    services.update_save(
+        update=minusca_update,
+        actor=focal,
+        expected_version=minusca_update.version,
+        values={},
+        obstacles=[blocked],
+    )
     assert list(minusca_update.obstacles.values_list("pk", "severity")) == [
-        (obstacle.pk, "critical")]
-    services.update_save(update=minusca_update, actor=focal,
-                         expected_version=minusca_update.version, values={}, obstacles=[])
+        (obstacle.pk, "critical")
+    ]
+    services.update_save(
+        update=minusca_update,
+        actor=focal,
+        expected_version=minusca_update.version,
+        values={},
+        obstacles=[],
+    )
     assert not minusca_update.obstacles.exists()
 
 
 def test_work_plans_expand_groups_and_are_generated_once(workplans: Plan) -> None:
-    missions = set(Assignment.objects.filter(deliverable__code="3.3.2").values_list(
-        "entity__code", flat=True))
+    missions = set(
+        Assignment.objects.filter(deliverable__code="3.3.2").values_list("entity__code", flat=True)
+    )
     assert len(missions) == 12
     assert "minusca" in missions
     lead = Assignment.objects.get(deliverable__code="4.3.4", entity__code="dos")
     assert lead.role == "lead"
     support = Assignment.objects.get(deliverable__code="4.3.4", entity__code="minusca")
     assert (support.role, support.via.code) == ("support", "heads-of-mission")  # type: ignore[union-attr]
-    asgs = set(Assignment.objects.filter(deliverable__code="1.3.2").values_list(
-        "entity__code", flat=True))
+    asgs = set(
+        Assignment.objects.filter(deliverable__code="1.3.2").values_list("entity__code", flat=True)
+    )
     assert asgs == {"asg-africa", "asg-meap", "asg-ecaa"}
     count = Assignment.objects.count()
     assert assignments_generate(plan=workplans) == 0
@@ -254,10 +304,12 @@ def test_return_and_validation_notify_the_focal_points(
     assert Notification.objects.filter(user=focal, kind="validated").count() == 1
 
 
-def test_reminders_are_sent_once(cycle: Cycle, focal: User, reviewer: User,
-                                 minusca_update: ProgressUpdate) -> None:
-    minusca_count = ProgressUpdate.objects.filter(cycle=cycle,
-                                                  assignment__entity__code="minusca").count()
+def test_reminders_are_sent_once(
+    cycle: Cycle, focal: User, reviewer: User, minusca_update: ProgressUpdate
+) -> None:
+    minusca_count = ProgressUpdate.objects.filter(
+        cycle=cycle, assignment__entity__code="minusca"
+    ).count()
     early = services.reminders_send(today=cycle.due_on - dt.timedelta(days=30))
     assert early.created == 0
     due = services.reminders_send(today=cycle.due_on - dt.timedelta(days=2))
@@ -282,8 +334,7 @@ def test_the_remind_command_reports_what_it_did(cycle: Cycle, focal: User) -> No
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("remind", "--today", (cycle.due_on + dt.timedelta(days=3)).isoformat(),
-                 stdout=out)
+    call_command("remind", "--today", (cycle.due_on + dt.timedelta(days=3)).isoformat(), stdout=out)
     assert "new notifications" in out.getvalue()
     assert Notification.objects.filter(kind="overdue", user=focal).exists()
     assert Transition.objects.count() == 0

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.demo import demo_password, demo_users_ensure
+from reporting.demo import demo_reporting_ensure
 
 
 class Command(BaseCommand):
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         call_command("refdata", "load", stdout=self.stdout)
         call_command("plan", "load", str(settings.A4P_PLAN_FILE), stdout=self.stdout)
         users = demo_users_ensure()
+        created = demo_reporting_ensure()
+        self.stdout.write(
+            _("Demo reporting: %(cycles)d cycles and %(updates)d progress updates created.")
+            % created
+        )
         password = demo_password()
         self.stdout.write("")
         self.stdout.write(

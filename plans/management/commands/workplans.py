@@ -24,5 +24,7 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(_("No such plan. Load one with: a4p plan load FILE"))
         created = assignments_generate(plan=plan)
-        self.stdout.write(_("Work plans of %(plan)s: %(created)d assignments created.")
-                          % {"plan": plan.code, "created": created})
+        self.stdout.write(
+            _("Work plans of %(plan)s: %(created)d assignments created.")
+            % {"plan": plan.code, "created": created}
+        )

@@ -16,10 +16,15 @@ class Command(BaseCommand):
     help = "Send reminders and notification e-mails (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=dt.date.fromisoformat,
-                            help="Act as if today were this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            help="Act as if today were this date (YYYY-MM-DD).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = reminders_send(today=options.get("today"))
-        self.stdout.write(_("Reminders: %(created)d new notifications, %(emailed)d e-mails sent.")
-                          % {"created": summary.created, "emailed": summary.emailed})
+        self.stdout.write(
+            _("Reminders: %(created)d new notifications, %(emailed)d e-mails sent.")
+            % {"created": summary.created, "emailed": summary.emailed}
+        )
