@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from plans.models import Deliverable, DeliverableEntity, Plan
+from plans.models import Assignment, Deliverable, DeliverableEntity, Plan
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -45,3 +45,13 @@ class DeliverableAdmin(ReadOnlyAdmin):
     search_fields = ["code", "text", "lead_text"]
     inlines = [PartInline]
     fields = ["plan", "result", "code", "text", "lead_text", "footnotes", "markers"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Work plans are edited on the work-plan pages, which write the audit trail."""
+
+    list_display = ["deliverable", "entity", "role", "via", "active"]
+    list_filter = ["role", "active", "entity__kind"]
+    search_fields = ["deliverable__code", "entity__code", "entity__acronym"]
+    list_select_related = ["deliverable", "entity", "via"]

@@ -44,8 +44,13 @@ class UpdateForm(forms.ModelForm):
 
 class ObstacleForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    category = forms.ChoiceField(label=_("Category"), choices=Obstacle.Category.choices)
-    severity = forms.ChoiceField(label=_("Severity"), choices=Obstacle.Severity.choices)
+    # An empty first choice, so that the spare blank obstacle form counts as unchanged.
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "—"), *Obstacle.Category.choices]
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", "—"), *Obstacle.Severity.choices]
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     mitigation = forms.CharField(
         label=_("Mitigation"), required=False, widget=forms.Textarea(attrs={"rows": 2})

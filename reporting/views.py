@@ -187,9 +187,9 @@ def _update_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, A
         "can_review": access.can_review(user, update),
         "can_reopen": access.can_reopen(user, update),
         "siblings": selectors.sibling_updates(user, update),
-        "return_form": ReturnForm(),
-        "validate_form": ValidateForm(),
-        "reopen_form": ReopenForm(),
+        "return_form": ReturnForm(prefix="return"),
+        "validate_form": ValidateForm(prefix="validate"),
+        "reopen_form": ReopenForm(prefix="reopen"),
         "evidence_form": EvidenceForm(),
     }
 
@@ -276,7 +276,8 @@ def update_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.update_submit(update=update, actor=request.user)
             done = _("Submitted for review.")
         elif action in forms:
-            form = forms[action](request.POST)
+            # Each form on the page has its own prefix, so that field ids stay unique.
+            form = forms[action](request.POST, prefix=action)
             if not form.is_valid():
                 context = _update_context(request, update)
                 context[f"{action}_form"] = form

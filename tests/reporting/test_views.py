@@ -199,7 +199,7 @@ def test_returning_without_a_comment_is_explained(
 ) -> None:
     put_in_state(minusca_update, S.SUBMITTED, focal, reviewer)
     response = as_user(client, reviewer).post(
-        reverse("update-action", args=[minusca_update.pk, "return"]), {"comment": ""}
+        reverse("update-action", args=[minusca_update.pk, "return"]), {"return-comment": ""}
     )
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
@@ -207,7 +207,7 @@ def test_returning_without_a_comment_is_explained(
     assert minusca_update.state == S.SUBMITTED
     response = client.post(
         reverse("update-action", args=[minusca_update.pk, "return"]),
-        {"comment": "Add the dates of the forums."},
+        {"return-comment": "Add the dates of the forums."},
     )
     assert response.status_code == 302
     minusca_update.refresh_from_db()
@@ -478,3 +478,39 @@ def test_work_plan_pages_and_planner_edits(
         follow=True,
     )
     assert "There is no deliverable 9.9.9" in response.content.decode()
+
+
+def test_my_work_query_count_does_not_grow_with_the_work(
+    client: Client, cycle: Cycle, focal: User
+) -> None:
+    """MINUSCA's focal point has 33 updates; OMA's 15: the page costs the same."""
+    oma = UserFactory.create(username="focal.oma")
+    MembershipFactory(user=oma, role=Role.FOCAL_POINT, entity="dpo-oma")
+    counts = []
+    for user in (focal, oma):
+        client.force_login(user)
+        client.get(reverse("my-work"))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("my-work"))
+        assert len(response.context["work"]) > 10
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_obstacles_query_count_does_not_grow_with_obstacles(
+    client: Client, cycle: Cycle, planner: User
+) -> None:
+    as_user(client, planner)
+    url = reverse("obstacles", args=[cycle.plan.code])
+    updates = list(cycle.updates.all()[:40])
+    counts = []
+    for batch in (updates[:2], updates[2:40]):
+        Obstacle.objects.bulk_create(
+            Obstacle(update=u, category="security", severity="high", description="Clashes")
+            for u in batch
+        )
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
