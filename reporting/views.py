@@ -79,6 +79,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
 def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
     planner = access.access_for(request.user).planner
