@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "plans",
     "reporting",
+    "indicators",
 ]
 
 MIDDLEWARE = [

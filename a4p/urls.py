@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
     path("", include("reporting.urls")),
+    path("", include("indicators.urls")),
 ]

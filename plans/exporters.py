@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -62,7 +63,59 @@ def plan_tree(plan: Plan) -> dict[str, Any]:
             {"number": p.number, "title": p.title, "results": by_priority.get(p.pk, [])}
             for p in priorities
         ],
+        "dimensions": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "categories": [{"code": c.code, "name": c.name} for c in d.categories.all()],
+            }
+            for d in plan.dimensions.prefetch_related("categories")
+        ],
+        "indicators": [
+            _indicator(i)
+            for i in plan.indicators.select_related(
+                "priority", "result", "deliverable"
+            ).prefetch_related("dimensions", "targets")
+        ],
     }
+
+
+def _number(value: Decimal) -> int | float:
+    """Decimals as the plainest JSON/YAML number: 15 rather than 15.0000."""
+    normal = value.normalize()
+    return int(normal) if normal == normal.to_integral_value() else float(normal)
+
+
+def _indicator(ind: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {"code": ind.code, "name": ind.name}
+    if ind.definition:
+        item["definition"] = ind.definition
+    item["attached_to"] = ind.attached_code
+    item["unit"] = ind.unit
+    if ind.scale:
+        item["scale"] = list(ind.scale)
+    item["direction"] = ind.direction
+    item["period_aggregation"] = ind.period_rule
+    item["entity_aggregation"] = ind.entity_rule
+    if ind.baseline is not None:
+        item["baseline"] = {"value": _number(ind.baseline)}
+        if ind.baseline_date:
+            item["baseline"]["date"] = ind.baseline_date.isoformat()
+    targets = {t.period: _number(t.value) for t in ind.targets.all()}
+    if targets:
+        item["targets"] = targets
+    if ind.end_target is not None:
+        item["end_target"] = _number(ind.end_target)
+    dims = [d.code for d in ind.dimensions.all()]
+    if dims:
+        item["disaggregations"] = dims
+    if ind.data_source:
+        item["data_source"] = ind.data_source
+    if ind.wps:
+        item["wps"] = ind.wps
+    if ind.computed:
+        item["computed"] = ind.computed
+    return item
 
 
 def render(tree: dict[str, Any], fmt: str) -> str:

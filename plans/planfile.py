@@ -12,6 +12,7 @@ import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,34 @@ class PriorityData:
 
 
 @dataclass(frozen=True)
+class DimensionData:
+    code: str
+    name: str
+    categories: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    code: str
+    name: str
+    definition: str
+    attached_to: str
+    unit: str
+    scale: tuple[str, ...]
+    direction: str
+    period_aggregation: str
+    entity_aggregation: str
+    baseline: Decimal | None
+    baseline_date: dt.date | None
+    targets: tuple[tuple[str, Decimal], ...]
+    end_target: Decimal | None
+    disaggregations: tuple[str, ...]
+    data_source: str
+    wps: str
+    computed: str
+
+
+@dataclass(frozen=True)
 class PlanFile:
     code: str
     title: str
@@ -86,6 +115,8 @@ class PlanFile:
     markers: tuple[tuple[str, str], ...]
     priorities: tuple[PriorityData, ...]
     deliverable_count: int = field(default=0)
+    dimensions: tuple[DimensionData, ...] = ()
+    indicators: tuple[IndicatorData, ...] = ()
 
 
 def format_path(path: PathT) -> str:
@@ -241,6 +272,7 @@ def _check_meaning(data: dict[str, Any], entity_codes: set[str]) -> list[Problem
     numbers: set[int] = set()
     result_codes: set[str] = set()
     deliverable_codes: set[str] = set()
+    problems.extend(_check_dimensions(data.get("dimensions", [])))
     for p, priority in enumerate(data["priorities"]):
         ppath: PathT = ("priorities", p)
         if priority["number"] in numbers:
@@ -282,7 +314,104 @@ def _check_meaning(data: dict[str, Any], entity_codes: set[str]) -> list[Problem
                         entity_codes,
                     )
                 )
+    attachable = {str(n) for n in numbers} | result_codes | deliverable_codes
+    problems.extend(_check_indicators(data, attachable))
     return problems
+
+
+def _check_dimensions(dimensions: list[dict[str, Any]]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, dimension in enumerate(dimensions):
+        if dimension["code"] in seen:
+            problems.append(
+                Problem(
+                    ("dimensions", i, "code"),
+                    None,
+                    _("duplicate disaggregation code %(code)s") % {"code": dimension["code"]},
+                )
+            )
+        seen.add(dimension["code"])
+        codes = [c["code"] for c in dimension["categories"]]
+        for j, code in enumerate(codes):
+            if code in codes[:j]:
+                problems.append(
+                    Problem(
+                        ("dimensions", i, "categories", j, "code"),
+                        None,
+                        _("duplicate category code %(code)s") % {"code": code},
+                    )
+                )
+    return problems
+
+
+def _check_indicators(data: dict[str, Any], attachable: set[str]) -> list[Problem]:
+    from indicators.computed import COMPUTED
+
+    problems: list[Problem] = []
+    dimensions = {d["code"] for d in data.get("dimensions", [])}
+    seen: set[str] = set()
+    for i, ind in enumerate(data.get("indicators", [])):
+        path: PathT = ("indicators", i)
+        where = " " + _("(indicator %(code)s)") % {"code": ind["code"]}
+        found: list[tuple[PathT, str]] = []
+        if ind["code"] in seen:
+            found.append(
+                (("code",), _("duplicate indicator code %(code)s") % {"code": ind["code"]})
+            )
+        seen.add(ind["code"])
+        if ind["attached_to"] not in attachable:
+            found.append(
+                (
+                    ("attached_to",),
+                    _("there is no priority, result or deliverable %(code)s")
+                    % {"code": ind["attached_to"]},
+                )
+            )
+        unit = ind["unit"]
+        if unit == "ordinal" and not ind.get("scale"):
+            found.append((("unit",), _("an ordinal indicator needs its scale")))
+        if unit != "ordinal" and ind.get("scale"):
+            found.append((("scale",), _("only an ordinal indicator has a scale")))
+        for j, code in enumerate(ind.get("disaggregations", [])):
+            if code not in dimensions:
+                found.append(
+                    (("disaggregations", j), _("unknown disaggregation %(code)s") % {"code": code})
+                )
+        if ind.get("computed") and ind["computed"] not in COMPUTED:
+            found.append(
+                (
+                    ("computed",),
+                    _("unknown calculation %(name)s (known: %(known)s)")
+                    % {"name": ind["computed"], "known": ", ".join(sorted(COMPUTED))},
+                )
+            )
+        numbers: list[tuple[PathT, Any]] = [
+            (("targets", k), v) for k, v in ind.get("targets", {}).items()
+        ]
+        if "end_target" in ind:
+            numbers.append((("end_target",), ind["end_target"]))
+        if "baseline" in ind:
+            numbers.append((("baseline", "value"), ind["baseline"]["value"]))
+        for key, value in numbers:
+            bad = _bad_number(unit, value, len(ind.get("scale", [])))
+            if bad:
+                found.append((key, bad))
+        problems.extend(Problem((*path, *key), None, message + where) for key, message in found)
+    return problems
+
+
+def _bad_number(unit: str, value: Any, scale_size: int) -> str:
+    if unit == "percent" and not 0 <= value <= 100:
+        return _("%(value)s is not a percentage between 0 and 100") % {"value": value}
+    if unit == "yesno" and value not in (0, 1):
+        return _("a yes/no value is 1 (yes) or 0 (no), not %(value)s") % {"value": value}
+    if unit == "ordinal" and (value != int(value) or not 1 <= value <= scale_size):
+        return _("%(value)s is not a step of the scale (1 to %(size)d)") % {
+            "value": value,
+            "size": scale_size,
+        }
+    return ""
 
 
 def _check_deliverable(
@@ -355,6 +484,33 @@ def _entity_refs(items: list[Any]) -> tuple[EntityRef, ...]:
     return tuple(refs)
 
 
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _indicator(ind: dict[str, Any]) -> IndicatorData:
+    baseline = ind.get("baseline") or {}
+    return IndicatorData(
+        code=ind["code"],
+        name=ind["name"],
+        definition=ind.get("definition", ""),
+        attached_to=ind["attached_to"],
+        unit=ind["unit"],
+        scale=tuple(ind.get("scale", [])),
+        direction=ind.get("direction", "increase"),
+        period_aggregation=ind.get("period_aggregation", "latest"),
+        entity_aggregation=ind.get("entity_aggregation", "sum"),
+        baseline=_decimal(baseline.get("value")),
+        baseline_date=dt.date.fromisoformat(baseline["date"]) if baseline.get("date") else None,
+        targets=tuple((k, Decimal(str(v))) for k, v in ind.get("targets", {}).items()),
+        end_target=_decimal(ind.get("end_target")),
+        disaggregations=tuple(ind.get("disaggregations", [])),
+        data_source=ind.get("data_source", ""),
+        wps=ind.get("wps", ""),
+        computed=ind.get("computed", ""),
+    )
+
+
 def _build(data: dict[str, Any]) -> PlanFile:
     plan = data["plan"]
     priorities = tuple(
@@ -384,7 +540,14 @@ def _build(data: dict[str, Any]) -> PlanFile:
         )
         for priority in data["priorities"]
     )
+    dimensions = tuple(
+        DimensionData(d["code"], d["name"], tuple((c["code"], c["name"]) for c in d["categories"]))
+        for d in data.get("dimensions", [])
+    )
+    indicators = tuple(_indicator(ind) for ind in data.get("indicators", []))
     return PlanFile(
+        dimensions=dimensions,
+        indicators=indicators,
         code=plan["code"],
         title=plan["title"],
         short_title=plan.get("short_title", ""),

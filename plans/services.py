@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -49,8 +50,22 @@ def _upsert(model: type[M], existing: M | None, values: dict[str, Any], counts: 
     return existing
 
 
+class PlanLoadError(Exception):
+    """The file is valid but cannot be applied to what the database holds."""
+
+
 def _delete_missing(queryset: models.QuerySet[Any], counts: Counter[str]) -> None:
-    deleted, _ = queryset.delete()
+    try:
+        deleted, _kinds = queryset.delete()
+    except ProtectedError as error:
+        names = sorted({str(obj) for obj in queryset})
+        raise PlanLoadError(
+            _(
+                "%(items)s cannot be removed: progress updates or values were reported on them. "
+                "Retire them in a plan revision instead."
+            )
+            % {"items": ", ".join(names)}
+        ) from error
     counts["deleted"] += deleted
 
 
@@ -146,6 +161,7 @@ def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
         plan.priorities.exclude(number__in=[p.number for p in plan_file.priorities]), counts
     )
 
+    _sync_indicators(plan, plan_file, counts)
     summary = LoadSummary(plan=plan, counts=dict(counts))
     if summary.changed:
         audit.log(
@@ -155,6 +171,90 @@ def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
             data={"deliverables": len(codes), **summary.counts},
         )
     return summary
+
+
+def _sync_indicators(plan: Plan, plan_file: PlanFile, counts: Counter[str]) -> None:
+    from indicators.models import Category, Dimension, Indicator, IndicatorValue, Target
+
+    dimensions = {d.code: d for d in plan.dimensions.prefetch_related("categories")}
+    for position, data in enumerate(plan_file.dimensions):
+        dimension = _upsert(
+            Dimension,
+            dimensions.get(data.code),
+            {"plan": plan, "code": data.code, "name": data.name, "position": position},
+            counts,
+        )
+        dimensions[data.code] = dimension
+        categories = {c.code: c for c in dimension.categories.all()}
+        for cat_position, (code, name) in enumerate(data.categories):
+            _upsert(
+                Category,
+                categories.get(code),
+                {"dimension": dimension, "code": code, "name": name, "position": cat_position},
+                counts,
+            )
+        _delete_missing(
+            dimension.categories.exclude(code__in=[c for c, _n in data.categories]), counts
+        )
+
+    priorities = {str(p.number): p for p in plan.priorities.all()}
+    results = {r.code: r for r in plan.results.all()}
+    deliverables = {d.code: d for d in plan.deliverables.all()}
+    existing = {i.code: i for i in plan.indicators.prefetch_related("dimensions", "targets")}
+    for position, ind in enumerate(plan_file.indicators):
+        target = ind.attached_to
+        indicator = _upsert(
+            Indicator,
+            existing.get(ind.code),
+            {
+                "plan": plan,
+                "code": ind.code,
+                "name": ind.name,
+                "definition": ind.definition,
+                "priority": priorities.get(target),
+                "result": results.get(target),
+                "deliverable": deliverables.get(target),
+                "unit": ind.unit,
+                "scale": list(ind.scale),
+                "direction": ind.direction,
+                "period_rule": ind.period_aggregation,
+                "entity_rule": ind.entity_aggregation,
+                "baseline": ind.baseline,
+                "baseline_date": ind.baseline_date,
+                "end_target": ind.end_target,
+                "data_source": ind.data_source,
+                "wps": ind.wps,
+                "computed": ind.computed,
+                "position": position,
+            },
+            counts,
+        )
+        wanted_dims = [dimensions[c] for c in ind.disaggregations]
+        if {d.pk for d in indicator.dimensions.all()} != {d.pk for d in wanted_dims}:
+            indicator.dimensions.set(wanted_dims)
+            counts["updated"] += 1
+        targets = {t.period: t for t in indicator.targets.all()}
+        for period, value in ind.targets:
+            _upsert(
+                Target,
+                targets.get(period),
+                {"indicator": indicator, "period": period, "value": value},
+                counts,
+            )
+        _delete_missing(indicator.targets.exclude(period__in=[p for p, _v in ind.targets]), counts)
+    gone = plan.indicators.exclude(code__in=[i.code for i in plan_file.indicators])
+    if IndicatorValue.objects.filter(indicator__in=gone).exists():
+        raise PlanLoadError(
+            _(
+                "Indicators %(codes)s have reported values and cannot be removed; retire them in a "
+                "plan revision instead."
+            )
+            % {"codes": ", ".join(gone.values_list("code", flat=True))}
+        )
+    _delete_missing(gone, counts)
+    _delete_missing(
+        plan.dimensions.exclude(code__in=[d.code for d in plan_file.dimensions]), counts
+    )
 
 
 def _sync_markers(deliverable: Deliverable, wanted: list[Marker], counts: Counter[str]) -> None:

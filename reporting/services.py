@@ -120,7 +120,10 @@ def cycle_step(*, cycle: Cycle, step: str, actor: Any) -> Cycle:
     cycle.save(update_fields=["state"])
     created = updates_ensure(cycle=cycle) if step == "open" else 0
     if step == "close":
+        from indicators.services import values_recalculate
+
         cycle.updates.filter(reopened=True).update(reopened=False)
+        values_recalculate(cycle=cycle)  # the closed cycle's computed values are final
     audit.log(action=f"cycle.{step}", obj=cycle, actor=actor, data={"updates_created": created})
     return cycle
 

@@ -13,7 +13,7 @@ from core.models import Entity
 from plans.exporters import plan_tree, render
 from plans.models import Plan
 from plans.planfile import PlanFileError, read_plan_file
-from plans.services import plan_load
+from plans.services import PlanLoadError, plan_load
 
 
 class Command(BaseCommand):
@@ -52,7 +52,12 @@ class Command(BaseCommand):
                 % {"file": path, "code": plan_file.code, "count": plan_file.deliverable_count}
             )
             return
-        summary = plan_load(plan_file=plan_file)
+        try:
+            summary = plan_load(plan_file=plan_file)
+        except PlanLoadError as exc:
+            raise CommandError(
+                _("%(file)s: not loaded; nothing was written.") % {"file": path} + f"\n{exc}"
+            ) from None
         counts = summary.counts
         if summary.changed:
             self.stdout.write(

@@ -1,0 +1,162 @@
+"""Reads of indicators: the tracking table, in a fixed number of queries whatever its size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from indicators import aggregation as agg
+from indicators.models import Indicator, IndicatorValue
+from plans.models import Plan
+from reporting.models import Cycle
+
+
+def indicators_of(plan: Plan) -> QuerySet[Indicator]:
+    """Indicator definitions are part of the plan, a public document."""
+    return Indicator.objects.filter(plan=plan).select_related(
+        "priority", "result__priority", "deliverable__result__priority"
+    )
+
+
+def indicator_for(plan: Plan, code: str) -> Indicator:
+    indicator = (
+        indicators_of(plan).filter(code=code).prefetch_related("targets", "dimensions").first()
+    )
+    if indicator is None:
+        raise Http404(_("No such indicator."))
+    return indicator
+
+
+def reported_cycles(plan: Plan) -> list[Cycle]:
+    """Cycles whose values are shown: every cycle that has opened, oldest first."""
+    return list(
+        Cycle.objects.filter(plan=plan).exclude(state=Cycle.State.PLANNED).order_by("period_start")
+    )
+
+
+@dataclass
+class Cell:
+    cycle: Cycle
+    target: Decimal | None
+    actual: Decimal | None
+    to_date: Decimal | None
+    achievement: Decimal | None
+    status: agg.Status
+    entities: int
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    priority_number: int
+    cells: list[Cell] = field(default_factory=list)
+    span_target: Decimal | None = None
+    latest: Cell | None = None
+
+
+def _priority_number(indicator: Indicator) -> int:
+    if indicator.deliverable_id:
+        return indicator.deliverable.result.priority.number  # type: ignore[union-attr]
+    if indicator.result_id:
+        return indicator.result.priority.number  # type: ignore[union-attr]
+    return indicator.priority.number  # type: ignore[union-attr]
+
+
+def _entity_scope(entity_id: int) -> Q:
+    """Indicators an entity reports: attached to a deliverable in its work plan, or to the
+    result or priority of one."""
+    held = Q(deliverable__assignments__entity_id=entity_id, deliverable__assignments__active=True)
+    via_result = Q(
+        result__deliverables__assignments__entity_id=entity_id,
+        result__deliverables__assignments__active=True,
+    )
+    via_priority = Q(
+        priority__results__deliverables__assignments__entity_id=entity_id,
+        priority__results__deliverables__assignments__active=True,
+    )
+    return held | via_result | via_priority
+
+
+def tracking_table(
+    plan: Plan,
+    *,
+    cycles: list[Cycle],
+    priority: int | None = None,
+    entity_id: int | None = None,
+    wps_only: bool = False,
+    indicator_id: int | None = None,
+) -> list[Row]:
+    """Baseline, target and actual per period for each indicator, the running value, the
+    achievement and the status, per the rules of indicators/aggregation.py. Actuals of several
+    entities are combined by the indicator's entity rule (percentages as ratios of sums); with
+    `entity_id`, only that entity's values count."""
+    indicators = indicators_of(plan).prefetch_related("targets")
+    if entity_id is not None:
+        ids = indicators.filter(_entity_scope(entity_id)).values("pk")
+        indicators = indicators.filter(pk__in=ids)
+    if wps_only:
+        indicators = indicators.exclude(wps="")
+    if indicator_id is not None:
+        indicators = indicators.filter(pk=indicator_id)
+    rows = [Row(indicator=i, priority_number=_priority_number(i)) for i in indicators]
+    if priority is not None:
+        rows = [r for r in rows if r.priority_number == priority]
+    values = IndicatorValue.objects.filter(
+        indicator__in=[r.indicator.pk for r in rows],
+        cycle__in=cycles,
+    ).values_list("indicator_id", "cycle_id", "value", "numerator", "denominator")
+    if entity_id is not None:
+        values = values.filter(entity_id=entity_id)
+    grouped: dict[tuple[int, int], list[tuple[Any, Any, Any]]] = defaultdict(list)
+    for indicator_id, cycle_id, value, numerator, denominator in values:
+        grouped[(indicator_id, cycle_id)].append((value, numerator, denominator))
+    for row in rows:
+        _fill(row, cycles, grouped)
+    return rows
+
+
+def _combine(indicator: Indicator, reported: list[tuple[Any, Any, Any]]) -> Decimal | None:
+    if indicator.unit == Indicator.Unit.PERCENT:
+        ratio = agg.combine_ratios(
+            [agg.Ratio(n, d) for _v, n, d in reported if n is not None and d is not None]
+        )
+        return ratio.percent if ratio else None
+    return agg.combine_entities(
+        [v for v, _n, _d in reported], agg.EntityRule(indicator.entity_rule)
+    )
+
+
+def _fill(row: Row, cycles: list[Cycle], grouped: dict[tuple[int, int], list[Any]]) -> None:
+    indicator = row.indicator
+    rule = agg.PeriodRule(indicator.period_rule)
+    targets = {t.period: t.value for t in indicator.targets.all()}
+    actuals = [_combine(indicator, grouped.get((indicator.pk, c.pk), [])) for c in cycles]
+    running = agg.to_date(actuals, rule)
+    period_targets = [targets.get(c.code) for c in cycles]
+    # A flow is judged per period, a level or running total by its value to date.
+    judged = actuals if rule is agg.PeriodRule.SUM else running
+    for cycle, actual, to_date, target, value in zip(
+        cycles, actuals, running, period_targets, judged, strict=True
+    ):
+        row.cells.append(
+            Cell(
+                cycle=cycle,
+                target=target,
+                actual=actual,
+                to_date=to_date,
+                achievement=agg.achievement(value, target, indicator.baseline, indicator.increase),
+                status=agg.status(value, target, indicator.baseline, indicator.increase),
+                entities=len(grouped.get((indicator.pk, cycle.pk), [])),
+            )
+        )
+    row.span_target = agg.span_target(
+        [targets[k] for k in sorted(targets)], indicator.end_target, rule
+    )
+    reported = [c for c in row.cells if c.actual is not None]
+    row.latest = reported[-1] if reported else None

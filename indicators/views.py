@@ -1,0 +1,196 @@
+"""Indicator pages: the tracking table (and its XLSX export) and each indicator with its values."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core.models import Entity
+from indicators import selectors, services
+from indicators.aggregation import Status
+from indicators.forms import ValueForm
+from indicators.models import Breakdown, IndicatorValue
+from plans.selectors import plan_for
+from reporting.access import access_for
+from reporting.selectors import open_cycle
+
+STATUS_LABELS = {
+    Status.ACHIEVED: _("achieved"),
+    Status.ON_TRACK: _("on track"),
+    Status.AT_RISK: _("at risk"),
+    Status.OFF_TRACK: _("off track"),
+    Status.NO_DATA: _("no data"),
+    Status.NO_TARGET: _("no target"),
+}
+
+
+@login_required
+def tracking(request: HttpRequest, plan: str) -> HttpResponse:
+    the_plan = plan_for(request.user, plan)
+    cycles = selectors.reported_cycles(the_plan)
+    priority = request.GET.get("priority", "")
+    entity_code = request.GET.get("entity", "")
+    entity = Entity.objects.filter(code=entity_code).first() if entity_code else None
+    wps = request.GET.get("wps") == "1"
+    rows = selectors.tracking_table(
+        the_plan,
+        cycles=cycles,
+        priority=int(priority) if priority.isdigit() else None,
+        entity_id=entity.pk if entity else None,
+        wps_only=wps,
+    )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(the_plan.code, cycles, rows, entity)
+    return render(
+        request,
+        "indicators/tracking.html",
+        {
+            "plan": the_plan,
+            "cycles": cycles,
+            "rows": rows,
+            "nav": "indicators",
+            "priorities": the_plan.priorities.all(),
+            "filters": {"priority": priority, "entity": entity_code if entity else "", "wps": wps},
+            "entities": Entity.objects.filter(
+                assignments__deliverable__plan=the_plan, assignments__active=True
+            )
+            .distinct()
+            .order_by("code"),
+            "unknown_entity": bool(entity_code and entity is None),
+            "query": request.GET.urlencode(),
+            "status_labels": STATUS_LABELS,
+        },
+    )
+
+
+def _xlsx(
+    plan_code: str, cycles: list[Any], rows: list[selectors.Row], entity: Entity | None
+) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Tracking")[:31]
+    head = [
+        _("Code"),
+        _("Indicator"),
+        _("Attached to"),
+        _("Unit"),
+        _("Direction"),
+        _("Baseline"),
+        _("End-of-plan target"),
+    ]
+    for cycle in cycles:
+        head += [
+            f"{cycle.code} {_('target')}",
+            f"{cycle.code} {_('actual')}",
+            f"{cycle.code} {_('to date')}",
+            f"{cycle.code} {_('achievement %')}",
+            f"{cycle.code} {_('status')}",
+        ]
+    sheet.append(head)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "C2"
+    for row in rows:
+        ind = row.indicator
+        line: list[Any] = [
+            ind.code,
+            ind.name,
+            ind.attached_code,
+            ind.get_unit_display(),
+            ind.get_direction_display(),
+            ind.baseline,
+            row.span_target,
+        ]
+        for c in row.cells:
+            line += [
+                c.target,
+                c.actual,
+                c.to_date,
+                round(c.achievement, 1) if c.achievement is not None else None,
+                str(STATUS_LABELS[c.status]),
+            ]
+        sheet.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    suffix = f"-{entity.code}" if entity else ""
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="A4P-indicators-{plan_code}{suffix}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
+    the_plan = plan_for(request.user, plan)
+    indicator = selectors.indicator_for(the_plan, code)
+    cycles = selectors.reported_cycles(the_plan)
+    cycle = open_cycle(the_plan)
+    reporting = services.reporting_entity_ids(indicator)
+    a = access_for(request.user)
+    enterable = Entity.objects.filter(
+        pk__in=reporting if a.planner else reporting & set(a.focal_entities)
+    ).order_by("code")
+    form = None
+    categories = services.categories_of(indicator)
+    if cycle is not None and not indicator.computed and enterable.exists():
+        form = ValueForm(
+            request.POST or None, indicator=indicator, entities=enterable, categories=categories
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.value_save(
+                    indicator=indicator,
+                    cycle=cycle,
+                    entity=form.cleaned_data["entity"],
+                    actor=request.user,
+                    data=form.to_input(),
+                )
+            except ValidationError as error:
+                form.add_service_errors(error.message_dict)
+            except services.IndicatorError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Value saved."))
+                return redirect("indicator-detail", plan=the_plan.code, code=indicator.code)
+    values = list(
+        IndicatorValue.objects.filter(indicator=indicator, cycle__in=cycles)
+        .select_related("entity", "cycle", "entered_by")
+        .order_by("cycle__period_start", "entity__code")
+    )
+    breakdowns: dict[int, list[Breakdown]] = defaultdict(list)
+    for b in Breakdown.objects.filter(value__in=values).select_related("category__dimension"):
+        breakdowns[b.value_id].append(b)
+    for value in values:
+        value.parts = breakdowns.get(value.pk, [])  # type: ignore[attr-defined]
+    [row] = selectors.tracking_table(the_plan, cycles=cycles, indicator_id=indicator.pk)
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "plan": the_plan,
+            "indicator": indicator,
+            "cycle": cycle,
+            "form": form,
+            "values": values,
+            "row": row,
+            "nav": "indicators",
+            "status_labels": STATUS_LABELS,
+            "reporting_count": len(reporting),
+        },
+    )
