@@ -123,6 +123,14 @@ class Indicator(models.Model):
         Dimension, verbose_name=_("disaggregations"), blank=True, related_name="indicators"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    retired_in = models.ForeignKey(
+        "plans.PlanVersion",
+        verbose_name=_("retired in version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="retired_indicators",
+    )
 
     class Meta:
         ordering = ["plan", "position"]

@@ -97,6 +97,15 @@ class Deliverable(models.Model):
         help_text=_("The Lead line as printed in the plan; the entities below are read from it."),
     )
     footnotes = models.JSONField(_("footnotes"), default=list, blank=True)
+    retired_in = models.ForeignKey(
+        "PlanVersion",
+        verbose_name=_("retired in version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="retired_deliverables",
+        help_text=_("A retired deliverable keeps its identity and its past reports."),
+    )
     markers = models.ManyToManyField(
         Marker, verbose_name=_("markers"), blank=True, related_name="deliverables"
     )
@@ -225,3 +234,47 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanVersion(models.Model):
+    """A published state of a plan, or the one draft revision being prepared.
+
+    `tree` holds the whole plan in the plan-file shape (what `a4p plan export` writes), so that a
+    cycle bound to a version, and its report, keep the text they were written against. `reasons`
+    maps each change ("deliverable:3.1.1") to why it was made.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft revision")
+        PUBLISHED = "published", _("Published")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    tree = models.JSONField(_("content"))
+    reasons = models.JSONField(_("reasons for the changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique"),
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(state="draft"), name="plan_one_draft_revision"
+            ),
+        ]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"

@@ -117,6 +117,7 @@ class PlanFile:
     deliverable_count: int = field(default=0)
     dimensions: tuple[DimensionData, ...] = ()
     indicators: tuple[IndicatorData, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def format_path(path: PathT) -> str:
@@ -546,6 +547,7 @@ def _build(data: dict[str, Any]) -> PlanFile:
     )
     indicators = tuple(_indicator(ind) for ind in data.get("indicators", []))
     return PlanFile(
+        raw=data,
         dimensions=dimensions,
         indicators=indicators,
         code=plan["code"],

@@ -32,10 +32,15 @@ def current_plan(user: Any) -> Plan | None:
     return plans_visible_to(user).first()
 
 
-def deliverables_visible_to(user: Any, plan: Plan) -> QuerySet[Deliverable]:
+def deliverables_visible_to(
+    user: Any, plan: Plan, *, include_retired: bool = False
+) -> QuerySet[Deliverable]:
+    """The plan's deliverables in force; retired ones (kept for their reports) on request."""
+    deliverables = Deliverable.objects.filter(plan=plan)
+    if not include_retired:
+        deliverables = deliverables.filter(retired_in__isnull=True)
     return (
-        Deliverable.objects.filter(plan=plan)
-        .select_related("result__priority")
+        deliverables.select_related("result__priority", "retired_in")
         .prefetch_related(
             "markers",
             Prefetch("parts", queryset=DeliverableEntity.objects.select_related("entity")),
@@ -45,7 +50,9 @@ def deliverables_visible_to(user: Any, plan: Plan) -> QuerySet[Deliverable]:
 
 
 def deliverable_for(user: Any, plan: Plan, code: str) -> Deliverable:
-    deliverable = deliverables_visible_to(user, plan).filter(code=code).first()
+    deliverable = (
+        deliverables_visible_to(user, plan, include_retired=True).filter(code=code).first()
+    )
     if deliverable is None:
         raise Http404(_("No such deliverable."))
     return deliverable
@@ -67,11 +74,18 @@ def priority_for(user: Any, plan: Plan, number: int) -> Priority:
 
 def priorities_with_results(plan: Plan) -> list[Priority]:
     """Priorities with their results and deliverable counts, in three queries."""
-    results = Result.objects.filter(plan=plan).annotate(deliverable_count=Count("deliverables"))
+    in_force = Q(deliverables__retired_in__isnull=True)
+    results = Result.objects.filter(plan=plan).annotate(
+        deliverable_count=Count("deliverables", filter=in_force)
+    )
     return list(
         Priority.objects.filter(plan=plan)
         .prefetch_related(Prefetch("results", queryset=results.order_by("number")))
-        .annotate(deliverable_count=Count("results__deliverables"))
+        .annotate(
+            deliverable_count=Count(
+                "results__deliverables", filter=Q(results__deliverables__retired_in__isnull=True)
+            )
+        )
     )
 
 
@@ -113,7 +127,7 @@ def deliverable_search(
 
 def entities_in_plan(plan: Plan) -> QuerySet[Entity]:
     """Entities named in the plan's Lead lines, with how many deliverables they lead or support."""
-    in_plan = Q(parts__deliverable__plan=plan)
+    in_plan = Q(parts__deliverable__plan=plan, parts__deliverable__retired_in__isnull=True)
     return (
         Entity.objects.filter(in_plan)
         .annotate(

@@ -19,6 +19,7 @@ from plans.models import (
     Marker,
     Milestone,
     Plan,
+    PlanVersion,
     Priority,
     Result,
 )
@@ -34,7 +35,7 @@ class LoadSummary:
 
     @property
     def changed(self) -> bool:
-        return any(self.counts.get(k) for k in ("created", "updated", "deleted"))
+        return any(self.counts.get(k) for k in ("created", "updated", "deleted", "retired"))
 
 
 def _upsert(model: type[M], existing: M | None, values: dict[str, Any], counts: Counter[str]) -> M:
@@ -70,9 +71,13 @@ def _delete_missing(queryset: models.QuerySet[Any], counts: Counter[str]) -> Non
 
 
 @transaction.atomic
-def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
+def plan_load(
+    *, plan_file: PlanFile, actor: Any = None, retire_in: PlanVersion | None = None
+) -> LoadSummary:
     """Create or update the plan from a validated file. Loading the same file twice changes
-    nothing; items missing from the file are removed."""
+    nothing. Items missing from the file are removed; when publishing a revision
+    (`retire_in`), deliverables and indicators missing from it are retired in that version
+    instead, keeping their identity and what was reported on them."""
     counts: Counter[str] = Counter()
     plan = _upsert(
         Plan,
@@ -141,6 +146,7 @@ def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
                         "number": int(data.code.split(".")[2]),
                         "position": position,
                         "text": data.text,
+                        "retired_in_id": None,
                         "lead_text": data.lead_text,
                         "footnotes": list(data.footnotes),
                     },
@@ -152,16 +158,24 @@ def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
                 _sync_parts(deliverable, data, entities, quiet)
 
     codes = [d.code for p in plan_file.priorities for r in p.results for d in r.deliverables]
-    _delete_missing(plan.deliverables.exclude(code__in=codes), counts)
+    missing = plan.deliverables.exclude(code__in=codes)
+    if retire_in is None:
+        _delete_missing(missing, counts)
+    else:
+        retiring = missing.filter(retired_in__isnull=True)
+        Assignment.objects.filter(deliverable__in=retiring).update(active=False)
+        counts["retired"] += retiring.update(retired_in=retire_in)
     _delete_missing(
-        plan.results.exclude(code__in=[r.code for p in plan_file.priorities for r in p.results]),
+        plan.results.exclude(
+            code__in=[r.code for p in plan_file.priorities for r in p.results]
+        ).exclude(deliverables__isnull=False),
         counts,
     )
     _delete_missing(
         plan.priorities.exclude(number__in=[p.number for p in plan_file.priorities]), counts
     )
 
-    _sync_indicators(plan, plan_file, counts)
+    _sync_indicators(plan, plan_file, counts, retire_in)
     summary = LoadSummary(plan=plan, counts=dict(counts))
     if summary.changed:
         audit.log(
@@ -173,7 +187,9 @@ def plan_load(*, plan_file: PlanFile, actor: Any = None) -> LoadSummary:
     return summary
 
 
-def _sync_indicators(plan: Plan, plan_file: PlanFile, counts: Counter[str]) -> None:
+def _sync_indicators(
+    plan: Plan, plan_file: PlanFile, counts: Counter[str], retire_in: PlanVersion | None
+) -> None:
     from indicators.models import Category, Dimension, Indicator, IndicatorValue, Target
 
     dimensions = {d.code: d for d in plan.dimensions.prefetch_related("categories")}
@@ -225,6 +241,7 @@ def _sync_indicators(plan: Plan, plan_file: PlanFile, counts: Counter[str]) -> N
                 "data_source": ind.data_source,
                 "wps": ind.wps,
                 "computed": ind.computed,
+                "retired_in_id": None,
                 "position": position,
             },
             counts,
@@ -243,6 +260,9 @@ def _sync_indicators(plan: Plan, plan_file: PlanFile, counts: Counter[str]) -> N
             )
         _delete_missing(indicator.targets.exclude(period__in=[p for p, _v in ind.targets]), counts)
     gone = plan.indicators.exclude(code__in=[i.code for i in plan_file.indicators])
+    if retire_in is not None:
+        counts["retired"] += gone.filter(retired_in__isnull=True).update(retired_in=retire_in)
+        gone = gone.none()
     if IndicatorValue.objects.filter(indicator__in=gone).exists():
         raise PlanLoadError(
             _(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views, views_workplans
+from plans import views, views_versions, views_workplans
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,9 @@ urlpatterns = [
         name="deliverable-detail",
     ),
     path("plans/<slug:plan>/entities/", views.entity_list, name="entity-list"),
+    path("plans/<slug:plan>/versions/", views_versions.version_list, name="plan-versions"),
+    path("plans/<slug:plan>/versions/diff/", views_versions.version_diff, name="plan-diff"),
+    path("plans/<slug:plan>/revision/", views_versions.revision, name="plan-revision"),
     path("plans/<slug:plan>/workplans/", views_workplans.coverage, name="workplan-coverage"),
     path(
         "plans/<slug:plan>/workplans/<slug:entity>/",

@@ -10,6 +10,8 @@ from core.models import Entity
 from plans import selectors
 from plans.forms import DeliverableFilterForm
 from plans.models import Deliverable, Result
+from plans.versions import current_version
+from reporting.access import access_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,6 +35,8 @@ def plan_overview(request: HttpRequest, plan: str) -> HttpResponse:
             "priorities": selectors.priorities_with_results(the_plan),
             "deliverable_count": deliverables.count(),
             "markers": the_plan.markers.all(),
+            "version": current_version(the_plan),
+            "planner": access_for(request.user).planner,
             "nav": "overview",
         },
     )
@@ -74,7 +78,7 @@ def deliverable_detail(request: HttpRequest, plan: str, code: str) -> HttpRespon
     the_plan = selectors.plan_for(request.user, plan)
     deliverable = selectors.deliverable_for(request.user, the_plan, code)
     siblings = list(
-        selectors.deliverables_visible_to(request.user, the_plan)
+        selectors.deliverables_visible_to(request.user, the_plan, include_retired=True)
         .filter(result_id=deliverable.result_id)
         .values_list("code", flat=True)
     )

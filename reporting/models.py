@@ -30,6 +30,15 @@ class Cycle(models.Model):
         PUBLISHED = "published", _("Published")
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="cycles")
+    version = models.ForeignKey(
+        "plans.PlanVersion",
+        verbose_name=_("plan version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        help_text=_("The version in force when the cycle was created; its report uses it."),
+    )
     code = models.SlugField(_("code"), max_length=20, help_text=_("For example 2023-H1."))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.SEMIANNUAL)
     period_start = models.DateField(_("period start"))

@@ -82,8 +82,11 @@ def cycle_create(
                 "due and closes in that order."
             )
         )
+    from plans.versions import version_in_force
+
     cycle = Cycle.objects.create(
         plan=plan,
+        version=version_in_force(plan, period_start),
         code=code,
         kind=kind,
         period_start=period_start,

@@ -17,6 +17,7 @@ from core.refdata import load_reference_data
 from plans.models import Plan
 from plans.planfile import read_plan_file
 from plans.services import plan_load
+from plans.versions import version_initial
 from tests.factories import MembershipFactory, UserFactory
 
 SHARED = Path(settings.BASE_DIR).parent / "shared"
@@ -26,8 +27,11 @@ PLAN_CODE = "a4p-plus-2021-2023"
 
 
 def load_shipped_plan() -> Plan:
+    """As `a4p plan load` does on a new database: load, then publish as version 1."""
     codes = Entity.objects.values_list("code", flat=True)
-    return plan_load(plan_file=read_plan_file(settings.A4P_PLAN_FILE, codes)).plan
+    plan = plan_load(plan_file=read_plan_file(settings.A4P_PLAN_FILE, codes)).plan
+    version_initial(plan=plan)
+    return plan
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,8 @@ class Command(BaseCommand):
         if options["cycle"]:
             cycles = cycles.filter(code=options["cycle"])
             if not cycles.exists():
-                raise CommandError(_("No reporting cycle %(code)s has opened.")
-                                   % {"code": options["cycle"]})
+                raise CommandError(
+                    _("No reporting cycle %(code)s has opened.") % {"code": options["cycle"]}
+                )
         total = sum(values_recalculate(cycle=cycle) for cycle in cycles)
         self.stdout.write(_("Computed indicators: %(n)d values written.") % {"n": total})
