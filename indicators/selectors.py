@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -108,35 +107,55 @@ def tracking_table(
     if priority is not None:
         rows = [r for r in rows if r.priority_number == priority]
     values = IndicatorValue.objects.filter(
-        indicator__in=[r.indicator.pk for r in rows],
-        cycle__in=cycles,
-    ).values_list("indicator_id", "cycle_id", "value", "numerator", "denominator")
+        indicator__in=[r.indicator.pk for r in rows], cycle__in=cycles
+    )
     if entity_id is not None:
         values = values.filter(entity_id=entity_id)
-    grouped: dict[tuple[int, int], list[tuple[Any, Any, Any]]] = defaultdict(list)
-    for indicator_id, cycle_id, value, numerator, denominator in values:
-        grouped[(indicator_id, cycle_id)].append((value, numerator, denominator))
+    # The database combines the entities of each cell; Python applies the indicator's rule.
+    cells = values.values("indicator_id", "cycle_id").annotate(
+        total=Sum("value"),
+        reported=Count("value"),
+        top=Max("value"),
+        numerator=Sum("numerator"),
+        denominator=Sum("denominator"),
+        entities=Count("id"),
+    )
+    grouped: dict[tuple[int, int], dict[str, Any]] = {
+        (c["indicator_id"], c["cycle_id"]): dict(c) for c in cells
+    }
     for row in rows:
         _fill(row, cycles, grouped)
     return rows
 
 
-def _combine(indicator: Indicator, reported: list[tuple[Any, Any, Any]]) -> Decimal | None:
+def _combine(indicator: Indicator, cell: dict[str, Any] | None) -> Decimal | None:
+    """One cell's entities, combined as aggregation.combine_entities / combine_ratios do, from
+    the sums the database already made (a cell where nobody reported stays missing)."""
+    if cell is None:
+        return None
     if indicator.unit == Indicator.Unit.PERCENT:
-        ratio = agg.combine_ratios(
-            [agg.Ratio(n, d) for _v, n, d in reported if n is not None and d is not None]
-        )
-        return ratio.percent if ratio else None
-    return agg.combine_entities(
-        [v for v, _n, _d in reported], agg.EntityRule(indicator.entity_rule)
-    )
+        if cell["numerator"] is None or cell["denominator"] is None:
+            return None
+        return agg.Ratio(_dec(cell["numerator"]), _dec(cell["denominator"])).percent
+    if not cell["reported"]:
+        return None
+    rule = agg.EntityRule(indicator.entity_rule)
+    if rule is agg.EntityRule.SUM:
+        return _dec(cell["total"])
+    if rule is agg.EntityRule.MEAN:
+        return _dec(cell["total"]) / cell["reported"]
+    return _dec(cell["top"])
 
 
-def _fill(row: Row, cycles: list[Cycle], grouped: dict[tuple[int, int], list[Any]]) -> None:
+def _dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _fill(row: Row, cycles: list[Cycle], grouped: dict[tuple[int, int], dict[str, Any]]) -> None:
     indicator = row.indicator
     rule = agg.PeriodRule(indicator.period_rule)
     targets = {t.period: t.value for t in indicator.targets.all()}
-    actuals = [_combine(indicator, grouped.get((indicator.pk, c.pk), [])) for c in cycles]
+    actuals = [_combine(indicator, grouped.get((indicator.pk, c.pk))) for c in cycles]
     running = agg.to_date(actuals, rule)
     period_targets = [targets.get(c.code) for c in cycles]
     # A flow is judged per period, a level or running total by its value to date.
@@ -152,7 +171,7 @@ def _fill(row: Row, cycles: list[Cycle], grouped: dict[tuple[int, int], list[Any
                 to_date=to_date,
                 achievement=agg.achievement(value, target, indicator.baseline, indicator.increase),
                 status=agg.status(value, target, indicator.baseline, indicator.increase),
-                entities=len(grouped.get((indicator.pk, cycle.pk), [])),
+                entities=(grouped.get((indicator.pk, cycle.pk)) or {}).get("entities", 0),
             )
         )
     row.span_target = agg.span_target(
