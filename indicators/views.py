@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.models import Entity
 from indicators import selectors, services
@@ -85,18 +86,18 @@ def _xlsx(
         _("Code"),
         _("Indicator"),
         _("Attached to"),
-        _("Unit"),
+        pgettext("of measure", "Unit"),
         _("Direction"),
         _("Baseline"),
         _("End-of-plan target"),
     ]
     for cycle in cycles:
         head += [
-            f"{cycle.code} {_('target')}",
-            f"{cycle.code} {_('actual')}",
-            f"{cycle.code} {_('to date')}",
-            f"{cycle.code} {_('achievement %')}",
-            f"{cycle.code} {_('status')}",
+            _("%(cycle)s target") % {"cycle": cycle.code},
+            _("%(cycle)s actual") % {"cycle": cycle.code},
+            _("%(cycle)s to date") % {"cycle": cycle.code},
+            _("%(cycle)s achievement (%%)") % {"cycle": cycle.code},
+            _("%(cycle)s status") % {"cycle": cycle.code},
         ]
     sheet.append(head)
     for cell in sheet[1]:
