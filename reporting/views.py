@@ -174,6 +174,32 @@ def cycle_board(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
     )
 
 
+def _indicators_of(update: ProgressUpdate) -> list[Any]:
+    """The indicators of the update's deliverable and of its result, each with the value this
+    entity reported for this cycle (or None): entered from the indicator's page."""
+    from django.db.models import Q
+
+    from indicators.models import Indicator, IndicatorValue
+
+    deliverable = update.assignment.deliverable
+    indicators = list(
+        Indicator.objects.filter(
+            Q(deliverable=deliverable) | Q(result_id=deliverable.result_id), retired_in__isnull=True
+        ).order_by("position")
+    )
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator__in=indicators,
+            cycle_id=update.cycle_id,
+            entity_id=update.assignment.entity_id,
+        )
+    }
+    for indicator in indicators:
+        indicator.reported = values.get(indicator.pk)  # type: ignore[attr-defined]
+    return indicators
+
+
 def _update_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, Any]:
     user = request.user
     steps = list(update.transitions.all())
@@ -188,6 +214,7 @@ def _update_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, A
         "can_review": access.can_review(user, update),
         "can_reopen": access.can_reopen(user, update),
         "siblings": selectors.sibling_updates(user, update),
+        "indicators": _indicators_of(update),
         "return_form": ReturnForm(prefix="return"),
         "validate_form": ValidateForm(prefix="validate"),
         "reopen_form": ReopenForm(prefix="reopen"),
