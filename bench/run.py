@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
 
@@ -105,9 +106,9 @@ def main() -> None:
         print(f"| {label} | {ms:.1f} | {query_count} |")
 
 
-def tracking_bench(plan: object) -> list[tuple[str, float, str]]:
-    """The indicator tracking table at 200 indicators × 12 periods × 10 reporting entities,
-    disaggregated by sex: the design aim is ≤ 100 ms and a query count independent of size."""
+def tracking_bench(plan: Any) -> list[tuple[str, float, str]]:
+    """The indicator tracking table at 200 indicators x 12 periods x 10 reporting entities,
+    disaggregated by sex: the design aim is at most 100 ms and a query count independent of size."""
     import datetime as dt
     import random
     from decimal import Decimal
@@ -116,49 +117,79 @@ def tracking_bench(plan: object) -> list[tuple[str, float, str]]:
     from django.test.utils import CaptureQueriesContext
 
     from core.models import Entity
-    from indicators.models import Breakdown, Category, Dimension, Indicator, IndicatorValue
-    from indicators.models import Target
+    from indicators.models import Breakdown, Category, Dimension, Indicator, IndicatorValue, Target
     from indicators.selectors import tracking_table
     from reporting.models import Cycle
 
-    rng = random.Random(7)
-    deliverables = list(plan.deliverables.all())  # type: ignore[attr-defined]
+    rng = random.Random(7)  # noqa: S311  (synthetic data, not security)
+    deliverables = list(plan.deliverables.all())
     cycles = []
     for n in range(12):
         start = dt.date(2018 + n // 2, 1 if n % 2 == 0 else 7, 1)
-        cycles.append(Cycle.objects.create(
-            plan=plan, code=f"B{start.year}-H{n % 2 + 1}", period_start=start,
-            period_end=start + dt.timedelta(days=180), opens_on=start,
-            due_on=start + dt.timedelta(days=200), closes_on=start + dt.timedelta(days=220),
-            state=Cycle.State.CLOSED))
+        cycles.append(
+            Cycle.objects.create(
+                plan=plan,
+                code=f"B{start.year}-H{n % 2 + 1}",
+                period_start=start,
+                period_end=start + dt.timedelta(days=180),
+                opens_on=start,
+                due_on=start + dt.timedelta(days=200),
+                closes_on=start + dt.timedelta(days=220),
+                state=Cycle.State.CLOSED,
+            )
+        )
     sex = Dimension.objects.create(plan=plan, code="bench-sex", name="Sex")
     women = Category.objects.create(dimension=sex, code="f", name="Women")
     men = Category.objects.create(dimension=sex, code="m", name="Men")
     entities = list(Entity.objects.filter(kind="mission")[:10])
     indicators = Indicator.objects.bulk_create(
-        Indicator(plan=plan, code=f"B-{i}", name=f"Benchmark indicator {i}",
-                  deliverable=deliverables[i % len(deliverables)],
-                  unit="percent" if i % 3 == 0 else "number",
-                  period_rule=["sum", "latest", "cumulative", "mean"][i % 4],
-                  baseline=Decimal(10), position=1000 + i)
-        for i in range(200))
-    Target.objects.bulk_create(Target(indicator=ind, period=c.code, value=Decimal(50))
-                               for ind in indicators for c in cycles)
+        Indicator(
+            plan=plan,
+            code=f"B-{i}",
+            name=f"Benchmark indicator {i}",
+            deliverable=deliverables[i % len(deliverables)],
+            unit="percent" if i % 3 == 0 else "number",
+            period_rule=["sum", "latest", "cumulative", "mean"][i % 4],
+            baseline=Decimal(10),
+            position=1000 + i,
+        )
+        for i in range(200)
+    )
+    Target.objects.bulk_create(
+        Target(indicator=ind, period=c.code, value=Decimal(50))
+        for ind in indicators
+        for c in cycles
+    )
     values = IndicatorValue.objects.bulk_create(
-        IndicatorValue(indicator=ind, cycle=c, entity=e,
-                       value=Decimal(rng.randint(20, 80)),
-                       numerator=Decimal(rng.randint(5, 40)) if ind.unit == "percent" else None,
-                       denominator=Decimal(100) if ind.unit == "percent" else None)
-        for ind in indicators for c in cycles for e in entities)
+        IndicatorValue(
+            indicator=ind,
+            cycle=c,
+            entity=e,
+            value=Decimal(rng.randint(20, 80)),
+            numerator=Decimal(rng.randint(5, 40)) if ind.unit == "percent" else None,
+            denominator=Decimal(100) if ind.unit == "percent" else None,
+        )
+        for ind in indicators
+        for c in cycles
+        for e in entities
+    )
     Breakdown.objects.bulk_create(
         Breakdown(value=v, category=cat, amount=(v.value or 0) / 2)
-        for v in values[: len(values) // 2] for cat in (women, men))
+        for v in values[: len(values) // 2]
+        for cat in (women, men)
+    )
     with CaptureQueriesContext(connection) as queries:
-        rows = tracking_table(plan, cycles=cycles)  # type: ignore[arg-type]
+        rows = tracking_table(plan, cycles=cycles)
     assert len(rows) >= 200
-    ms = median_ms(lambda: tracking_table(plan, cycles=cycles), 10)  # type: ignore[arg-type]
-    return [("indicator tracking table, 200 indicators × 12 periods × 10 entities "
-             f"({len(values):,} values)", ms, str(len(queries)))]
+    ms = median_ms(lambda: tracking_table(plan, cycles=cycles), 10)
+    return [
+        (
+            "indicator tracking table, 200 indicators x 12 periods x 10 entities "
+            f"({len(values):,} values)",
+            ms,
+            str(len(queries)),
+        )
+    ]
 
 
 if __name__ == "__main__":

@@ -235,8 +235,8 @@ def _apply(
                 return None
             d = form.cleaned_data
             matches = [dict(i) for i in draft.tree.get("indicators", []) if i["code"] == d["code"]]
-            item = matches[0] if matches else None
-            if item is None:
+            found = matches[0] if matches else None
+            if found is None:
                 form.add_error(
                     "code",
                     _("There is no indicator %(code)s; add new indicators through a plan file.")
@@ -244,14 +244,14 @@ def _apply(
                 )
                 return None
             if d["name"]:
-                item["name"] = d["name"]
+                found["name"] = d["name"]
             if d["end_target"] is not None:
-                item["end_target"] = versions._number(d["end_target"])
+                found["end_target"] = versions._number(d["end_target"])
             if d["targets"] is not None:
-                item["targets"] = d["targets"]
+                found["targets"] = d["targets"]
             versions.revision_change(
                 revision=draft,
-                tree=versions.with_indicator(draft.tree, item),
+                tree=versions.with_indicator(draft.tree, found),
                 key=f"indicator:{d['code']}",
                 reason=d["reason"],
                 actor=request.user,

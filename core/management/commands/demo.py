@@ -11,7 +11,11 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from accounts.demo import demo_password, demo_users_ensure
+from indicators.demo import demo_indicators_ensure
+from plans.models import Plan
 from reporting.demo import demo_reporting_ensure
+
+DEMO_PLAN = "a4p-plus-2021-2023"
 
 
 class Command(BaseCommand):
@@ -21,12 +25,20 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("refdata", "load", stdout=self.stdout)
-        call_command("plan", "load", str(settings.A4P_PLAN_FILE), stdout=self.stdout)
+        if Plan.objects.filter(code=DEMO_PLAN).exists():
+            # The demo publishes its own revision; reloading the file would propose undoing it.
+            self.stdout.write(_("Plan %(code)s is already loaded.") % {"code": DEMO_PLAN})
+        else:
+            call_command("plan", "load", str(settings.A4P_PLAN_FILE), stdout=self.stdout)
         users = demo_users_ensure()
         created = demo_reporting_ensure()
         self.stdout.write(
             _("Demo reporting: %(cycles)d cycles and %(updates)d progress updates created.")
             % created
+        )
+        indicators = demo_indicators_ensure()
+        self.stdout.write(
+            _("Demo indicators: %(values)d values; plan version %(version)d in force.") % indicators
         )
         password = demo_password()
         self.stdout.write("")
