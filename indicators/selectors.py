@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from indicators import aggregation as agg
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, Target
 from plans.models import Plan
 from reporting.models import Cycle
 
@@ -95,7 +95,7 @@ def tracking_table(
     achievement and the status, per the rules of indicators/aggregation.py. Actuals of several
     entities are combined by the indicator's entity rule (percentages as ratios of sums); with
     `entity_id`, only that entity's values count."""
-    indicators = indicators_of(plan).prefetch_related("targets")
+    indicators = indicators_of(plan)
     if entity_id is not None:
         ids = indicators.filter(_entity_scope(entity_id)).values("pk")
         indicators = indicators.filter(pk__in=ids)
@@ -123,8 +123,14 @@ def tracking_table(
     grouped: dict[tuple[int, int], dict[str, Any]] = {
         (c["indicator_id"], c["cycle_id"]): dict(c) for c in cells
     }
+    # Targets as plain tuples: thousands of them, no need for model instances.
+    targets: dict[int, dict[str, Decimal]] = {}
+    for indicator_id, period, value in Target.objects.filter(
+        indicator__in=[r.indicator.pk for r in rows]
+    ).values_list("indicator_id", "period", "value"):
+        targets.setdefault(indicator_id, {})[period] = value
     for row in rows:
-        _fill(row, cycles, grouped)
+        _fill(row, cycles, grouped, targets.get(row.indicator.pk, {}))
     return rows
 
 
@@ -151,10 +157,14 @@ def _dec(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _fill(row: Row, cycles: list[Cycle], grouped: dict[tuple[int, int], dict[str, Any]]) -> None:
+def _fill(
+    row: Row,
+    cycles: list[Cycle],
+    grouped: dict[tuple[int, int], dict[str, Any]],
+    targets: dict[str, Decimal],
+) -> None:
     indicator = row.indicator
     rule = agg.PeriodRule(indicator.period_rule)
-    targets = {t.period: t.value for t in indicator.targets.all()}
     actuals = [_combine(indicator, grouped.get((indicator.pk, c.pk))) for c in cycles]
     running = agg.to_date(actuals, rule)
     period_targets = [targets.get(c.code) for c in cycles]
