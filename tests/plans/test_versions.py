@@ -246,3 +246,12 @@ def test_retired_deliverables_keep_their_reports(plan: Plan, planner: User) -> N
     versions.revision_publish(revision=draft, effective_from=dt.date(2022, 7, 1), actor=planner)
     assert reports.count() == count
     assert not plan.deliverables.get(code="3.5.3").assignments.filter(active=True).exists()
+
+
+def test_changed_values_are_shown_plainly() -> None:
+    from plans.templatetags.a4p_plan import plain
+
+    assert plain({"2023-H1": 15, "2023-H2": 16}) == "2023-H1: 15; 2023-H2: 16"
+    assert plain([{"entity": "dpo-oma"}, {"entity": "hq", "scope": "CPAS"}]) == "dpo-oma, hq (CPAS)"
+    assert plain(None) == "—"
+    assert plain([]) == "—"
