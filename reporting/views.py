@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -254,7 +255,8 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = UpdateForm(request.POST, instance=update)
         obstacles = ObstacleFormSet(request.POST, prefix="obstacles")
-        if form.is_valid() and obstacles.is_valid():
+        values = _indicator_forms(update, request.POST)
+        if form.is_valid() and obstacles.is_valid() and all(f.is_valid() for _i, f in values):
             items = [
                 f.to_data()
                 for f in obstacles.forms
@@ -262,13 +264,19 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 and not f.cleaned_data.get("DELETE")
             ]
             try:
-                services.update_save(
-                    update=update,
-                    actor=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    values=form.cleaned_data,
-                    obstacles=items,
-                )
+                with transaction.atomic():
+                    services.update_save(
+                        update=update,
+                        actor=request.user,
+                        expected_version=form.cleaned_data["version"],
+                        values=form.cleaned_data,
+                        obstacles=items,
+                    )
+                    if not _save_values(request, update, values):
+                        raise _ValuesRefused
+            except _ValuesRefused:
+                update.refresh_from_db()
+                messages.error(request, _("Correct the indicator values; nothing was saved."))
             except services.EditConflict as error:
                 conflict = error.current
                 messages.error(request, str(error))
@@ -289,9 +297,95 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = UpdateForm(instance=update, initial={"version": update.version})
         obstacles = ObstacleFormSet(prefix="obstacles", initial=_obstacle_initial(update))
+        values = _indicator_forms(update, None)
     context = _update_context(request, update)
-    context.update({"form": form, "obstacles": obstacles, "conflict": conflict})
+    context.update(
+        {"form": form, "obstacles": obstacles, "conflict": conflict, "value_forms": values}
+    )
     return render(request, "reporting/update_edit.html", context)
+
+
+class _ValuesRefused(Exception):
+    """An indicator value was refused: roll the whole save back."""
+
+
+def _indicator_forms(update: ProgressUpdate, data: Any) -> list[tuple[Any, Any]]:
+    """A value form for each typed indicator this entity reports on the update's deliverable or
+    result, while the cycle is open."""
+    from django import forms as django_forms
+
+    from core.models import Entity
+    from indicators.forms import ValueForm
+    from indicators.services import categories_of, reporting_entity_ids
+
+    if update.cycle.state != Cycle.State.OPEN:
+        return []
+    entity = update.assignment.entity
+    out = []
+    for indicator in _indicators_of(update):
+        if indicator.computed or entity.pk not in reporting_entity_ids(indicator):
+            continue
+        categories = categories_of(indicator) if indicator.unit in ("number", "percent") else []
+        form = ValueForm(
+            data,
+            prefix=f"ind{indicator.pk}",
+            indicator=indicator,
+            entities=Entity.objects.filter(pk=entity.pk),
+            categories=categories,
+            initial=_value_initial(indicator.reported, entity.pk, categories),
+        )
+        form.fields["entity"].widget = django_forms.HiddenInput()
+        out.append((indicator, form))
+    return out
+
+
+def _value_initial(value: Any, entity_id: int, categories: list[Any]) -> dict[str, Any]:
+    initial: dict[str, Any] = {"entity": entity_id}
+    if value is None:
+        return initial
+    initial.update(
+        {
+            "value": value.value,
+            "numerator": value.numerator,
+            "denominator": value.denominator,
+            "note": value.note,
+        }
+    )
+    parts = {b.category_id: b for b in value.breakdowns.all()}
+    for category in categories:
+        part = parts.get(category.pk)
+        if part is not None:
+            initial[f"cat_{category.pk}"] = part.amount
+            initial[f"cat_{category.pk}_num"] = part.numerator
+            initial[f"cat_{category.pk}_den"] = part.denominator
+    return initial
+
+
+def _save_values(request: HttpRequest, update: ProgressUpdate, values: list[Any]) -> bool:
+    from django.core.exceptions import ValidationError
+
+    from indicators.services import IndicatorError, value_save
+
+    ok = True
+    for indicator, form in values:
+        data = form.to_input()
+        if data.value is None and data.numerator is None and data.denominator is None:
+            continue  # left empty: not reported this time
+        try:
+            value_save(
+                indicator=indicator,
+                cycle=update.cycle,
+                entity=update.assignment.entity,
+                actor=request.user,
+                data=data,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error.message_dict)
+            ok = False
+        except IndicatorError as error:
+            form.add_error(None, str(error))
+            ok = False
+    return ok
 
 
 @require_POST

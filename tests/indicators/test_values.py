@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -220,3 +221,53 @@ def test_computed_indicators_are_recalculated_not_typed(
     stored.refresh_from_db()
     assert stored.value == 75
     assert IndicatorValue.objects.filter(indicator=indicator, cycle=cycle).count() == 1
+
+
+def test_values_are_entered_in_the_progress_update(
+    workplans: Plan, minusca_update: ProgressUpdate, focal: User, sex: Dimension, client: Any
+) -> None:
+    """The update form carries the deliverable's indicators; a refused value saves nothing."""
+    from django.urls import reverse
+
+    indicator = make_indicator(workplans, "T-inline", deliverable="1.1.2")
+    indicator.dimensions.add(sex)
+    female, male = sex.categories.order_by("position")
+    client.force_login(focal)
+    url = reverse("update-edit", args=[minusca_update.pk])
+    page = client.get(url)
+    forms = page.context["value_forms"]
+    assert "T-inline" in [i.code for i, _f in forms]
+    prefix = f"ind{indicator.pk}"
+    # Every value form carries its entity, as the page's hidden fields do; the others stay empty.
+    hidden = {f"ind{i.pk}-entity": minusca_update.assignment.entity_id for i, _f in forms}
+    data = {
+        "version": minusca_update.version,
+        "rating": "on_track",
+        "narrative": "Forums held.",
+        "achievements": "",
+        "next_steps": "",
+        "wps_note": "",
+        "sensitivity": "internal",
+        "obstacles-TOTAL_FORMS": "0",
+        "obstacles-INITIAL_FORMS": "0",
+        "obstacles-MIN_NUM_FORMS": "0",
+        "obstacles-MAX_NUM_FORMS": "1000",
+        **hidden,
+        f"{prefix}-value": "40",
+        f"{prefix}-cat_{female.pk}": "10",
+        f"{prefix}-cat_{male.pk}": "26",
+        f"{prefix}-note": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "the categories add up to 36, but the total is 40" in response.content.decode()
+    minusca_update.refresh_from_db()
+    assert minusca_update.narrative == ""  # rolled back with the refused value
+    assert not IndicatorValue.objects.filter(indicator=indicator).exists()
+    data[f"{prefix}-cat_{female.pk}"] = "14"
+    assert client.post(url, data).status_code == 302
+    stored = IndicatorValue.objects.get(indicator=indicator)
+    assert stored.value == 40
+    assert stored.breakdowns.count() == 2
+    minusca_update.refresh_from_db()
+    assert minusca_update.narrative == "Forums held."
