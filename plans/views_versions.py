@@ -130,6 +130,59 @@ class IndicatorEditForm(forms.Form):
         return dict(sorted(targets.items()))
 
 
+class IndicatorAddForm(IndicatorEditForm):
+    """A new indicator: the edit form's fields, plus what defines it."""
+
+    definition = forms.CharField(
+        label=gettext_lazy("Definition"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attached_to = forms.CharField(
+        label=gettext_lazy("Attached to (priority, result or deliverable code)"), max_length=10
+    )
+    unit = forms.ChoiceField(
+        label=gettext_lazy("Unit of measure"),
+        choices=[
+            ("number", gettext_lazy("Number")),
+            ("percent", gettext_lazy("Percent")),
+            ("yesno", gettext_lazy("Yes/no")),
+        ],
+    )
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Direction"),
+        choices=[
+            ("increase", gettext_lazy("Higher is better")),
+            ("decrease", gettext_lazy("Lower is better")),
+        ],
+    )
+    period_aggregation = forms.ChoiceField(
+        label=gettext_lazy("Across periods"),
+        choices=[
+            ("latest", gettext_lazy("Latest value")),
+            ("sum", gettext_lazy("Sum of the periods")),
+            ("cumulative", gettext_lazy("Cumulative (running total reported)")),
+            ("mean", gettext_lazy("Mean of the periods")),
+        ],
+    )
+    data_source = forms.CharField(label=gettext_lazy("Data source"), required=False, max_length=300)
+    field_order = [
+        "code",
+        "name",
+        "definition",
+        "attached_to",
+        "unit",
+        "direction",
+        "period_aggregation",
+        "targets",
+        "end_target",
+        "data_source",
+        "reason",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+
+
 class PublishForm(forms.Form):
     effective_from = forms.DateField(
         label=gettext_lazy("In force from"), widget=forms.DateInput(attrs={"type": "date"})
@@ -150,6 +203,7 @@ def revision(request: HttpRequest, plan: str) -> HttpResponse:
         "deliverable_form": DeliverableEditForm(prefix="d"),
         "retire_form": RetireForm(prefix="r"),
         "indicator_form": IndicatorEditForm(prefix="i"),
+        "indicator_add_form": IndicatorAddForm(prefix="n"),
         "publish_form": PublishForm(prefix="p", initial={"effective_from": timezone.localdate()}),
     }
     if request.method == "POST":
@@ -239,7 +293,7 @@ def _apply(
             if found is None:
                 form.add_error(
                     "code",
-                    _("There is no indicator %(code)s; add new indicators through a plan file.")
+                    _("There is no indicator %(code)s; add it with the form below.")
                     % {"code": d["code"]},
                 )
                 return None
@@ -252,6 +306,41 @@ def _apply(
             versions.revision_change(
                 revision=draft,
                 tree=versions.with_indicator(draft.tree, found),
+                key=f"indicator:{d['code']}",
+                reason=d["reason"],
+                actor=request.user,
+            )
+        elif action == "add-indicator":
+            form = page["indicator_add_form"] = IndicatorAddForm(request.POST, prefix="n")
+            if not form.is_valid():
+                return None
+            d = form.cleaned_data
+            if any(i["code"] == d["code"] for i in draft.tree.get("indicators", [])):
+                form.add_error(
+                    "code", _("There is already an indicator %(code)s.") % {"code": d["code"]}
+                )
+                return None
+            new_item: dict[str, Any] = {"code": d["code"], "name": d["name"]}
+            if d["definition"]:
+                new_item["definition"] = d["definition"]
+            new_item.update(
+                {
+                    "attached_to": d["attached_to"],
+                    "unit": d["unit"],
+                    "direction": d["direction"],
+                    "period_aggregation": d["period_aggregation"],
+                    "entity_aggregation": "sum",
+                }
+            )
+            if d["targets"]:
+                new_item["targets"] = d["targets"]
+            if d["end_target"] is not None:
+                new_item["end_target"] = versions._number(d["end_target"])
+            if d["data_source"]:
+                new_item["data_source"] = d["data_source"]
+            versions.revision_change(
+                revision=draft,
+                tree=versions.with_indicator(draft.tree, new_item),
                 key=f"indicator:{d['code']}",
                 reason=d["reason"],
                 actor=request.user,

@@ -255,3 +255,33 @@ def test_changed_values_are_shown_plainly() -> None:
     assert plain([{"entity": "dpo-oma"}, {"entity": "hq", "scope": "CPAS"}]) == "dpo-oma, hq (CPAS)"
     assert plain(None) == "—"
     assert plain([]) == "—"
+
+
+def test_the_planning_unit_adds_an_indicator_in_the_app(
+    plan: Plan, client: Client, planner: User
+) -> None:
+    url = reverse("plan-revision", args=[plan.code])
+    client.force_login(planner)
+    client.post(url, {"action": "open"})
+    new = {
+        "action": "add-indicator",
+        "n-code": "4.1.1-z",
+        "n-name": "Cases recorded within 30 days",
+        "n-definition": "",
+        "n-attached_to": "4.1.1",
+        "n-unit": "percent",
+        "n-direction": "increase",
+        "n-period_aggregation": "latest",
+        "n-targets": "2023-H1=80; 2023-H2=90",
+        "n-end_target": "",
+        "n-data_source": "",
+        "n-reason": "Measures the database.",
+    }
+    response = client.post(url, {**new, "n-targets": "2023-H1=180"}, follow=True)
+    assert "is not a percentage between 0 and 100" in response.content.decode()
+    response = client.post(url, new, follow=True)
+    assert "indicator:4.1.1-z" in [c.key for c, _r in response.context["changes"]]
+    client.post(url, {"action": "publish", "p-effective_from": "2022-06-30"})
+    indicator = plan.indicators.get(code="4.1.1-z")
+    assert indicator.deliverable is not None and indicator.deliverable.code == "4.1.1"
+    assert {t.period: t.value for t in indicator.targets.all()} == {"2023-H1": 80, "2023-H2": 90}
