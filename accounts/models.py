@@ -19,8 +19,8 @@ class Role(models.TextChoices):
 
 
 # Roles that act for an entity, and the role that acts for a Member State.
-ENTITY_ROLES = {Role.FOCAL_POINT, Role.REVIEWER}
-STATE_ROLES = {Role.MEMBER_STATE_DELEGATE}
+ENTITY_ROLES = (Role.REVIEWER, Role.FOCAL_POINT)  # a tuple: the migration keeps this order
+STATE_ROLES = (Role.MEMBER_STATE_DELEGATE,)
 
 
 class User(AbstractUser):
