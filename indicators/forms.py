@@ -32,9 +32,12 @@ class ValueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.categories = categories
-        entity = self.fields["entity"]
-        assert isinstance(entity, forms.ModelChoiceField)
-        entity.queryset = entities
+        if entities is None:  # the entity is given by the page (a progress update)
+            del self.fields["entity"]
+        else:
+            entity = self.fields["entity"]
+            assert isinstance(entity, forms.ModelChoiceField)
+            entity.queryset = entities
         unit = indicator.unit
         if unit == Indicator.Unit.PERCENT:
             self.fields["numerator"] = number_field(_("Numerator"))

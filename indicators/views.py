@@ -20,7 +20,7 @@ from indicators.aggregation import Status
 from indicators.forms import ValueForm
 from indicators.models import Breakdown, IndicatorValue
 from plans.selectors import plan_for
-from reporting.access import access_for
+from reporting.access import access_for, require_internal
 from reporting.selectors import open_cycle
 
 STATUS_LABELS = {
@@ -36,6 +36,7 @@ STATUS_LABELS = {
 @login_required
 def tracking(request: HttpRequest, plan: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
+    require_internal(request.user)
     cycles = selectors.reported_cycles(the_plan)
     priority = request.GET.get("priority", "")
     entity_code = request.GET.get("entity", "")
@@ -139,6 +140,7 @@ def _xlsx(
 @login_required
 def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
+    require_internal(request.user)
     indicator = selectors.indicator_for(the_plan, code)
     cycles = selectors.reported_cycles(the_plan)
     cycle = open_cycle(the_plan)

@@ -18,7 +18,7 @@ from core.models import Entity
 from plans import services
 from plans.models import Assignment, Milestone
 from plans.selectors import plan_for
-from reporting.access import access_for
+from reporting.access import access_for, require_internal
 from reporting.forms import AssignmentAddForm, FocalPointsForm, MilestoneForm
 
 
@@ -43,6 +43,7 @@ def _assignment(plan: Any, entity: Entity, pk: int) -> Assignment:
 @login_required
 def coverage(request: HttpRequest, plan: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
+    require_internal(request.user)
     active = Q(assignments__active=True, assignments__deliverable__plan=the_plan)
     entities = (
         Entity.objects.filter(active)
@@ -81,6 +82,7 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
 @login_required
 def entity_workplan(request: HttpRequest, plan: str, entity: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
+    require_internal(request.user)
     the_entity = _entity(entity)
     assignments = (
         Assignment.objects.filter(deliverable__plan=the_plan, entity=the_entity, active=True)

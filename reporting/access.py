@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.http import Http404
 
 from accounts.models import Role
 from reporting.models import Cycle, ProgressUpdate
@@ -18,6 +19,7 @@ from reporting.models import Cycle, ProgressUpdate
 @dataclass(frozen=True)
 class Access:
     authenticated: bool = False
+    internal: bool = False
     planner: bool = False
     leadership: bool = False
     focal_entities: frozenset[int] = field(default_factory=frozenset)
@@ -55,6 +57,9 @@ def access_for(user: Any) -> Access:
             roles[role].add(entity_id)
     access = Access(
         authenticated=True,
+        # UN staff in any role; a Member State delegate alone is not (they see what concerns
+        # their State, and the public editions).
+        internal=bool(set(roles) - {Role.MEMBER_STATE_DELEGATE}) or user.is_superuser,
         planner=Role.PLANNING_UNIT in roles or Role.ADMINISTRATOR in roles or user.is_superuser,
         leadership=Role.SENIOR_LEADERSHIP in roles,
         focal_entities=frozenset(roles.get(Role.FOCAL_POINT, ())),
@@ -62,6 +67,12 @@ def access_for(user: Any) -> Access:
     )
     user._a4p_access = access
     return access
+
+
+def require_internal(user: Any) -> None:
+    """Internal pages (work plans, cycles, indicator values) answer 404 to anyone else."""
+    if not access_for(user).internal:
+        raise Http404
 
 
 def is_writable(update: ProgressUpdate) -> bool:

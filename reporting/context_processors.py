@@ -4,9 +4,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from reporting.access import access_for
 from reporting.selectors import unread_notifications
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
     """The unread count in the header; counted only when a page shows it."""
-    return {"unread_notifications": lambda: unread_notifications(request.user).count()}
+    return {
+        "unread_notifications": lambda: unread_notifications(request.user).count(),
+        "a4p_internal": lambda: access_for(request.user).internal,
+    }

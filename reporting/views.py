@@ -83,6 +83,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
+    access.require_internal(request.user)
     planner = access.access_for(request.user).planner
     form = CycleForm(request.POST or None) if planner else None
     if request.method == "POST":
@@ -312,9 +313,6 @@ class _ValuesRefused(Exception):
 def _indicator_forms(update: ProgressUpdate, data: Any) -> list[tuple[Any, Any]]:
     """A value form for each typed indicator this entity reports on the update's deliverable or
     result, while the cycle is open."""
-    from django import forms as django_forms
-
-    from core.models import Entity
     from indicators.forms import ValueForm
     from indicators.services import categories_of, reporting_entity_ids
 
@@ -330,11 +328,10 @@ def _indicator_forms(update: ProgressUpdate, data: Any) -> list[tuple[Any, Any]]
             data,
             prefix=f"ind{indicator.pk}",
             indicator=indicator,
-            entities=Entity.objects.filter(pk=entity.pk),
+            entities=None,
             categories=categories,
             initial=_value_initial(indicator.reported, entity.pk, categories),
         )
-        form.fields["entity"].widget = django_forms.HiddenInput()
         out.append((indicator, form))
     return out
 

@@ -514,3 +514,19 @@ def test_obstacles_query_count_does_not_grow_with_obstacles(
             client.get(url)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("name", ["workplan-coverage", "cycle-list", "indicator-tracking"])
+def test_internal_pages_are_not_for_member_state_delegates(
+    client: Client, workplans: Plan, user_with_role: Callable[[str], User], name: str
+) -> None:
+    delegate = user_with_role(Role.MEMBER_STATE_DELEGATE)
+    client.force_login(delegate)
+    assert client.get(reverse(name, args=[workplans.code])).status_code == 404
+    client.force_login(user_with_role(Role.REGISTER_OFFICER))
+    assert client.get(reverse(name, args=[workplans.code])).status_code == 200
+    client.force_login(delegate)
+    assert (
+        reverse(name, args=[workplans.code])
+        not in client.get(reverse("plan-overview", args=[workplans.code])).content.decode()
+    )
