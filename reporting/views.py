@@ -324,6 +324,9 @@ def _indicator_forms(update: ProgressUpdate, data: Any) -> list[tuple[Any, Any]]
         if indicator.computed or entity.pk not in reporting_entity_ids(indicator):
             continue
         categories = categories_of(indicator) if indicator.unit in ("number", "percent") else []
+        if entity.kind == entity.Kind.MISSION:
+            # A mission reports for itself: a breakdown by mission would be the total again.
+            categories = [c for c in categories if c.dimension.code != "mission"]
         form = ValueForm(
             data,
             prefix=f"ind{indicator.pk}",
@@ -342,9 +345,9 @@ def _value_initial(value: Any, entity_id: int, categories: list[Any]) -> dict[st
         return initial
     initial.update(
         {
-            "value": value.value,
-            "numerator": value.numerator,
-            "denominator": value.denominator,
+            "value": _short(value.value),
+            "numerator": _short(value.numerator),
+            "denominator": _short(value.denominator),
             "note": value.note,
         }
     )
@@ -352,10 +355,18 @@ def _value_initial(value: Any, entity_id: int, categories: list[Any]) -> dict[st
     for category in categories:
         part = parts.get(category.pk)
         if part is not None:
-            initial[f"cat_{category.pk}"] = part.amount
-            initial[f"cat_{category.pk}_num"] = part.numerator
-            initial[f"cat_{category.pk}_den"] = part.denominator
+            initial[f"cat_{category.pk}"] = _short(part.amount)
+            initial[f"cat_{category.pk}_num"] = _short(part.numerator)
+            initial[f"cat_{category.pk}_den"] = _short(part.denominator)
     return initial
+
+
+def _short(value: Any) -> Any:
+    """1.0000 as 1 and 12.5000 as 12.5 in the form, as people typed them."""
+    if value is None:
+        return None
+    normal = value.normalize()
+    return normal.quantize(1) if normal == normal.to_integral_value() else normal
 
 
 def _save_values(request: HttpRequest, update: ProgressUpdate, values: list[Any]) -> bool:
