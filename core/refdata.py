@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core import audit
 from core.models import Entity, MemberState, Mission
@@ -38,7 +39,9 @@ def _yaml(path: Path, key: str) -> list[dict[str, Any]]:
     except (OSError, yaml.YAMLError) as exc:
         raise ReferenceDataError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise ReferenceDataError(f"{path}: expected a list under '{key}'")
+        raise ReferenceDataError(
+            _("%(file)s: expected a list under '%(key)s'") % {"file": path, "key": key}
+        )
     return data[key]
 
 
@@ -50,7 +53,9 @@ def _date(value: Any, where: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ReferenceDataError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise ReferenceDataError(
+            _("%(where)s: %(value)r is not a date (YYYY-MM-DD)") % {"where": where, "value": value}
+        ) from None
 
 
 def _set(obj: Any, values: dict[str, Any], counts: Counter[str]) -> None:
@@ -103,7 +108,10 @@ def _load_states(path: Path, counts: Counter[str]) -> dict[str, MemberState]:
                 "subregion": row["subregion"],
             }
         except (KeyError, ValueError, TypeError) as exc:
-            raise ReferenceDataError(f"{path}:{line}: bad row ({exc})") from None
+            raise ReferenceDataError(
+                _("%(file)s:%(line)d: bad row (%(reason)s)")
+                % {"file": path, "line": line, "reason": exc}
+            ) from None
         state = existing.get(values["iso3"])
         if state is None:
             existing[values["iso3"]] = MemberState.objects.create(**values)
@@ -146,8 +154,8 @@ def _load_entities(
     for values in wanted:
         if not values["code"] or not values["name"] or values["kind"] not in kinds:
             raise ReferenceDataError(
-                f"entity {values['code'] or '?'}: needs an id, a name and "
-                f"a kind among {', '.join(sorted(kinds))}"
+                _("entity %(code)s: needs an id, a name and a kind among %(kinds)s")
+                % {"code": values["code"] or "?", "kinds": ", ".join(sorted(kinds))}
             )
         entity = existing.get(values["code"])
         if entity is None:
@@ -181,11 +189,14 @@ def _load_missions(
             "aliases": list(row.get("aliases") or []),
         }
         if values["mission_type"] not in Mission.Type.values:
-            raise ReferenceDataError(f"{where}: type must be pko or spm")
+            raise ReferenceDataError(_("%(where)s: type must be pko or spm") % {"where": where})
         hosts = []
         for iso3 in row.get("host_states") or []:
             if iso3 not in states:
-                raise ReferenceDataError(f"{where}: host State {iso3} is not a Member State")
+                raise ReferenceDataError(
+                    _("%(where)s: host State %(iso3)s is not a Member State")
+                    % {"where": where, "iso3": iso3}
+                )
             hosts.append(states[iso3])
         mission = existing.get(entity.pk)
         if mission is None:
@@ -202,7 +213,9 @@ def _entity(entities: dict[str, Entity], code: str | None, where: str) -> Entity
     if not code:
         return None
     if code not in entities:
-        raise ReferenceDataError(f"{where}: unknown entity {code}")
+        raise ReferenceDataError(
+            _("%(where)s: unknown entity %(code)s") % {"where": where, "code": code}
+        )
     return entities[code]
 
 

@@ -80,9 +80,9 @@ def plan_tree(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _number(value: Decimal) -> int | float:
-    """Decimals as the plainest JSON/YAML number: 15 rather than 15.0000."""
-    normal = value.normalize()
+def plain_number(value: Decimal | int | float) -> int | float:
+    """A number as the plainest JSON/YAML number: 15 rather than 15.0000 or 15.0."""
+    normal = Decimal(str(value)).normalize()
     return int(normal) if normal == normal.to_integral_value() else float(normal)
 
 
@@ -98,14 +98,14 @@ def _indicator(ind: Any) -> dict[str, Any]:
     item["period_aggregation"] = ind.period_rule
     item["entity_aggregation"] = ind.entity_rule
     if ind.baseline is not None:
-        item["baseline"] = {"value": _number(ind.baseline)}
+        item["baseline"] = {"value": plain_number(ind.baseline)}
         if ind.baseline_date:
             item["baseline"]["date"] = ind.baseline_date.isoformat()
-    targets = {t.period: _number(t.value) for t in ind.targets.all()}
+    targets = {t.period: plain_number(t.value) for t in ind.targets.all()}
     if targets:
         item["targets"] = targets
     if ind.end_target is not None:
-        item["end_target"] = _number(ind.end_target)
+        item["end_target"] = plain_number(ind.end_target)
     dims = [d.code for d in ind.dimensions.all()]
     if dims:
         item["disaggregations"] = dims

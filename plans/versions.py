@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.models import Entity
-from plans.exporters import plan_tree
+from plans.exporters import plain_number, plan_tree
 from plans.models import Plan, PlanVersion
 from plans.planfile import PlanFile, parse_plan_text
 
@@ -33,13 +32,6 @@ class VersionError(Exception):
 
 
 # Trees -----------------------------------------------------------------------------------------
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
-        normal = Decimal(str(value)).normalize()
-        return int(normal) if normal == normal.to_integral_value() else float(normal)
-    return value
 
 
 def normalize(raw: dict[str, Any]) -> dict[str, Any]:
@@ -61,11 +53,11 @@ def normalize(raw: dict[str, Any]) -> dict[str, Any]:
         ind.setdefault("entity_aggregation", "sum")
         for key in ("end_target",):
             if key in ind:
-                ind[key] = _number(ind[key])
+                ind[key] = plain_number(ind[key])
         if "baseline" in ind:
-            ind["baseline"]["value"] = _number(ind["baseline"]["value"])
+            ind["baseline"]["value"] = plain_number(ind["baseline"]["value"])
         if "targets" in ind:
-            ind["targets"] = {k: _number(v) for k, v in sorted(ind["targets"].items())}
+            ind["targets"] = {k: plain_number(v) for k, v in sorted(ind["targets"].items())}
         if ind.get("disaggregations"):
             ind["disaggregations"] = sorted(ind["disaggregations"], key=order.__getitem__)
         for key in (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans import versions
+from plans.exporters import plain_number
 from plans.planfile import PlanFileError
 from plans.selectors import plan_for
 from reporting.access import access_for
@@ -126,7 +127,7 @@ class IndicatorEditForm(forms.Form):
                     _("%(part)s: write period=value, for example 2024-H1=12.")
                     % {"part": part.strip()}
                 ) from None
-            targets[period.strip()] = versions._number(number)
+            targets[period.strip()] = plain_number(number)
         return dict(sorted(targets.items()))
 
 
@@ -300,7 +301,7 @@ def _apply(
             if d["name"]:
                 found["name"] = d["name"]
             if d["end_target"] is not None:
-                found["end_target"] = versions._number(d["end_target"])
+                found["end_target"] = plain_number(d["end_target"])
             if d["targets"] is not None:
                 found["targets"] = d["targets"]
             versions.revision_change(
@@ -335,7 +336,7 @@ def _apply(
             if d["targets"]:
                 new_item["targets"] = d["targets"]
             if d["end_target"] is not None:
-                new_item["end_target"] = versions._number(d["end_target"])
+                new_item["end_target"] = plain_number(d["end_target"])
             if d["data_source"]:
                 new_item["data_source"] = d["data_source"]
             versions.revision_change(
