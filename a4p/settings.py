@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "plans",
     "reporting",
     "indicators",
+    "registers",
+    "reports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reporting.context_processors.notifications",
+                "registers.context_processors.registers",
             ],
         },
     },

@@ -8,4 +8,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("reporting.urls")),
     path("", include("indicators.urls")),
+    path("", include("registers.urls")),
+    path("", include("reports.urls")),
+    path("", include("dashboards.urls")),
 ]
