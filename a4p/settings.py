@@ -199,7 +199,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("A4P_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The PDF engine and its font subsetter narrate every page and glyph at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 A4P_PLAN_FILE = BASE_DIR / "plans" / "data" / "a4p-plus-2021-2023.yaml"
@@ -209,4 +214,11 @@ A4P_EVIDENCE_MAX_BYTES = envint("A4P_EVIDENCE_MAX_BYTES", 10_000_000)
 A4P_REMIND_DAYS_BEFORE = envint("A4P_REMIND_DAYS_BEFORE", 7)
 A4P_SITE_URL = envstr("A4P_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12_000_000
+
+# Background work (report generation): inline on the embedded default; on Celery workers when a
+# broker is configured, e.g. A4P_BROKER_URL=redis://127.0.0.1:6379/0 (see docs/deployment.md).
+CELERY_BROKER_URL = envstr("A4P_BROKER_URL", "")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+A4P_TASKS_INLINE = not CELERY_BROKER_URL
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000

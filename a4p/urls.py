@@ -6,9 +6,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
+    # Before reporting: its cycle-step pattern would take /cycles/<cycle>/report/ for a step.
+    path("", include("reports.urls")),
     path("", include("reporting.urls")),
     path("", include("indicators.urls")),
     path("", include("registers.urls")),
-    path("", include("reports.urls")),
     path("", include("dashboards.urls")),
 ]

@@ -68,6 +68,19 @@ def _values(rows: Iterable[Row]) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def _ordered(values: list[dict[str, Any]], field: str, key: str) -> list[Any]:
+    """The distinct values of `field`, in the order of `key`: an explicit axis order, which
+    every renderer honours the same way."""
+    seen: dict[Any, Any] = {}
+    for row in values:
+        seen.setdefault(row[field], row.get(key, row[field]))
+    return sorted(seen, key=lambda v: (str(type(seen[v])), seen[v]))
+
+
+# Counts are whole numbers: no 0.5 ticks.
+COUNT_AXIS = {"tickMinStep": 1, "format": "d"}
+
+
 def ratings_stacked(
     rows: Iterable[Row],
     *,
@@ -88,24 +101,19 @@ def ratings_stacked(
             RATING_ORDER.index(row["rating"]) if row["rating"] in RATING_ORDER else 99
         )
     codes = [code for code in RATING_ORDER if code in rating_labels]
-    groups = len({row["group"] for row in values}) or 1
-    spec = _base(title=title, width=width, height=max(60, 24 * groups))
+    groups = _ordered(values, "group", "order")
+    spec = _base(title=title, width=width, height=max(60, 24 * len(groups)))
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "bar", "tooltip": True}
     spec["encoding"] = {
-        "y": {
-            "field": "group",
-            "type": "nominal",
-            "title": group_title,
-            "sort": {"field": "order"},
-        },
+        "y": {"field": "group", "type": "nominal", "title": group_title, "sort": groups},
         "x": {
             "aggregate": "sum",
             "field": "count",
             "type": "quantitative",
             "title": count_title,
             "stack": "normalize" if normalize else "zero",
-            **({"axis": {"format": "%"}} if normalize else {}),
+            "axis": {"format": "%"} if normalize else COUNT_AXIS,
         },
         "color": {
             "field": "rating_label",
@@ -147,7 +155,7 @@ def share_trend(
             "field": "period",
             "type": "ordinal",
             "title": period_title,
-            "sort": {"field": "period_order"},
+            "sort": _ordered(values, "period", "period_order"),
             "axis": {"labelAngle": 0},
         },
         "y": {
@@ -161,8 +169,10 @@ def share_trend(
             "type": "nominal",
             "title": series_title,
             "scale": {"range": CATEGORY_COLOURS},
+            # One line needs no legend: the title says what it is.
+            **({"legend": None} if len({row["series"] for row in values}) < 2 else {}),
         },
-        "shape": {"field": "series", "type": "nominal", "title": series_title},
+        "shape": {"field": "series", "type": "nominal", "title": series_title, "legend": None},
         "tooltip": [
             {"field": "series", "title": series_title},
             {"field": "period", "title": period_title},
@@ -196,7 +206,7 @@ def target_actual(
             "field": "period",
             "type": "ordinal",
             "title": period_title,
-            "sort": {"field": "period_order"},
+            "sort": _ordered(values, "period", "period_order"),
             "axis": {"labelAngle": 0},
         },
         "y": {"field": "value", "type": "quantitative", "title": value_title},
@@ -246,10 +256,16 @@ def stacked_counts(
             "field": "x",
             "type": "ordinal",
             "title": x_title,
-            "sort": {"field": "x_order"},
+            "sort": _ordered(values, "x", "x_order"),
             "axis": {"labelAngle": 0},
         },
-        "y": {"aggregate": "sum", "field": "count", "type": "quantitative", "title": count_title},
+        "y": {
+            "aggregate": "sum",
+            "field": "count",
+            "type": "quantitative",
+            "title": count_title,
+            "axis": COUNT_AXIS,
+        },
         "color": {
             "field": "series",
             "type": "nominal",
@@ -282,7 +298,7 @@ def counts_bar(
     spec["mark"] = {"type": "bar", "color": UN_BLUE, "tooltip": True}
     spec["encoding"] = {
         "y": {"field": "label", "type": "nominal", "title": label_title, "sort": "-x"},
-        "x": {"field": "count", "type": "quantitative", "title": count_title},
+        "x": {"field": "count", "type": "quantitative", "title": count_title, "axis": COUNT_AXIS},
         "tooltip": [
             {"field": "label", "title": label_title},
             {"field": "count", "title": count_title},
@@ -317,10 +333,15 @@ def heatmap(
             "field": "x",
             "type": "ordinal",
             "title": x_title,
-            "sort": {"field": "x_order"},
+            "sort": _ordered(values, "x", "x_order"),
             "axis": {"orient": "top", "labelAngle": -40},
         },
-        "y": {"field": "y", "type": "ordinal", "title": y_title, "sort": {"field": "y_order"}},
+        "y": {
+            "field": "y",
+            "type": "ordinal",
+            "title": y_title,
+            "sort": _ordered(values, "y", "y_order"),
+        },
     }
     spec["layer"] = [
         {

@@ -3,5 +3,26 @@ from django.urls import path
 from reports import views
 
 urlpatterns = [
-    path("reports/", views.placeholder, name="report-list"),
+    path("reports/", views.report_list, name="report-list"),
+    path("reports/files/<int:pk>/<str:filename>", views.published_file, name="report-file"),
+    path("reports/jobs/<str:job>/", views.report_job, name="report-job"),
+    path("reports/jobs/<str:job>/file/", views.report_job_file, name="report-job-file"),
+    path(
+        "plans/<slug:plan>/cycles/<slug:cycle>/report/", views.report_prepare, name="report-prepare"
+    ),
+    path(
+        "plans/<slug:plan>/cycles/<slug:cycle>/report/preview/",
+        views.report_preview,
+        name="report-preview",
+    ),
+    path(
+        "plans/<slug:plan>/cycles/<slug:cycle>/report/build/",
+        views.report_build,
+        name="report-build",
+    ),
+    path(
+        "plans/<slug:plan>/cycles/<slug:cycle>/report/publish/",
+        views.report_publish,
+        name="report-publish",
+    ),
 ]

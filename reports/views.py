@@ -1,7 +1,207 @@
-"""Placeholder until the app's views land."""
+"""Pages of the consolidated report: the public list of published editions, the planning unit's
+preparation page, the in-app preview, jobs and downloads."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.selectors import current_plan, plan_for
+from reporting.models import Cycle, ProgressUpdate
+from reporting.selectors import cycle_for
+from reports import content, selectors, services
+from reports.content import ReportError
+from reports.forms import BuildForm, PublishForm, SummaryForm
+from reports.models import CONTENT_TYPES, Edition, ReportJob
 
 
-def placeholder(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Published editions: public ones for anyone, internal ones for UN staff."""
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "publications": selectors.latest_publications(request.user),
+            "may_prepare": selectors.may_prepare(request.user),
+            "plan": current_plan(request.user),
+            "nav": "reports",
+        },
+    )
+
+
+def published_file(request: HttpRequest, pk: int, filename: str) -> FileResponse:
+    stored = selectors.published_file_for(request.user, pk)
+    if filename != stored.filename:
+        raise Http404
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=stored.format != "html",
+        filename=stored.filename,
+        content_type=CONTENT_TYPES[stored.format],
+    )
+    response["X-Content-SHA256"] = stored.sha256
+    if stored.format == "html":
+        # A standalone document with its own inline styles, shown in a sandbox.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+        )
+    return response
+
+
+def _prepared_cycle(request: HttpRequest, plan: str, cycle: str) -> Cycle:
+    the_cycle = cycle_for(request.user, plan_for(request.user, plan), cycle)
+    if not selectors.may_prepare(request.user):
+        raise Http404
+    return the_cycle
+
+
+@login_required
+def report_prepare(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
+    the_cycle = _prepared_cycle(request, plan, cycle)
+    draft = selectors.draft_of(the_cycle)
+    may_publish = selectors.may_publish(request.user)
+    summary_form = SummaryForm(request.POST or None, instance=draft)
+    if request.method == "POST":
+        if not may_publish:
+            raise Http404
+        if summary_form.is_valid():
+            try:
+                services.summary_save(
+                    cycle=the_cycle,
+                    text=summary_form.cleaned_data["executive_summary"],
+                    actor=request.user,
+                )
+            except ReportError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("The executive summary is saved."))
+                return redirect(request.path)
+    validated = the_cycle.updates.filter(state=ProgressUpdate.State.VALIDATED).count()
+    return render(
+        request,
+        "reports/prepare.html",
+        {
+            "plan": the_cycle.plan,
+            "cycle": the_cycle,
+            "draft": draft,
+            "summary_form": summary_form,
+            "build_form": BuildForm(initial={"language": translation.get_language()}),
+            "publish_form": PublishForm(),
+            "may_publish": may_publish,
+            "publishable": the_cycle.state in services.PUBLISHABLE_STATES,
+            "validated": validated,
+            "total": the_cycle.updates.count(),
+            "publications": selectors.publications_visible_to(request.user).filter(cycle=the_cycle),
+            "jobs": ReportJob.objects.filter(cycle=the_cycle, requested_by_id=request.user.pk)[:5],
+            "nav": "cycles",
+        },
+    )
+
+
+@login_required
+def report_preview(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
+    the_cycle = _prepared_cycle(request, plan, cycle)
+    edition = request.GET.get("edition", Edition.PUBLIC)
+    if edition not in content.EDITIONS:
+        raise Http404
+    draft = selectors.draft_of(the_cycle)
+    try:
+        report = content.build_report(
+            the_cycle,
+            edition=edition,
+            executive_summary=draft.executive_summary if draft else "",
+        )
+    except ReportError as error:
+        messages.error(request, str(error))
+        return redirect("report-prepare", plan=plan, cycle=cycle)
+    return render(
+        request,
+        "reports/preview.html",
+        {"plan": the_cycle.plan, "cycle": the_cycle, "report": report, "nav": "cycles"},
+    )
+
+
+@login_required
+@require_POST
+def report_build(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
+    the_cycle = _prepared_cycle(request, plan, cycle)
+    form = BuildForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an edition, a format and a language."))
+        return redirect("report-prepare", plan=plan, cycle=cycle)
+    job = services.job_create(
+        kind=ReportJob.Kind.BUILD,
+        cycle=the_cycle,
+        actor=request.user,
+        edition=form.cleaned_data["edition"],
+        fmt=form.cleaned_data["format"],
+        language=form.cleaned_data["language"],
+        confidential=form.cleaned_data["confidential"],
+    )
+    services.job_enqueue(job)
+    return redirect("report-job", job=job.pk)
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
+    the_cycle = _prepared_cycle(request, plan, cycle)
+    if not selectors.may_publish(request.user):
+        raise Http404
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Tick the confirmation and at least one language to publish the report."),
+        )
+        return redirect("report-prepare", plan=plan, cycle=cycle)
+    try:
+        job = services.job_create(
+            kind=ReportJob.Kind.PUBLISH,
+            cycle=the_cycle,
+            actor=request.user,
+            language=",".join(form.cleaned_data["languages"]),
+        )
+    except ReportError as error:
+        messages.error(request, str(error))
+        return redirect("report-prepare", plan=plan, cycle=cycle)
+    services.job_enqueue(job)
+    return redirect("report-job", job=job.pk)
+
+
+@login_required
+def report_job(request: HttpRequest, job: str) -> HttpResponse:
+    the_job = selectors.job_for(request.user, job)
+    return render(
+        request,
+        "reports/job.html",
+        {
+            "job": the_job,
+            "plan": the_job.cycle.plan,
+            "cycle": the_job.cycle,
+            "prepare_url": reverse(
+                "report-prepare",
+                kwargs={"plan": the_job.cycle.plan.code, "cycle": the_job.cycle.code},
+            ),
+            "nav": "cycles",
+        },
+    )
+
+
+@login_required
+def report_job_file(request: HttpRequest, job: str) -> FileResponse:
+    the_job = selectors.job_for(request.user, job)
+    if the_job.state != ReportJob.State.DONE or not the_job.file:
+        raise Http404
+    return FileResponse(
+        the_job.file.open("rb"),
+        as_attachment=True,
+        filename=the_job.filename,
+        content_type=CONTENT_TYPES[the_job.format],
+    )

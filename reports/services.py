@@ -1,0 +1,295 @@
+"""Writes of reports: the executive summary, building a file, publishing, and the jobs that run
+either inline (embedded default) or on a Celery worker."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core import audit
+from reporting.models import Cycle
+from reports import content, render
+from reports.content import ReportError
+from reports.models import (
+    Edition,
+    Format,
+    Publication,
+    PublishedFile,
+    ReportDraft,
+    ReportJob,
+)
+from reports.selectors import may_prepare, may_publish
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
+PUBLISHABLE_STATES = (Cycle.State.CLOSED, Cycle.State.PUBLISHED)
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@transaction.atomic
+def summary_save(*, cycle: Cycle, text: str, actor: Any) -> ReportDraft:
+    if not may_publish(actor):
+        raise ReportError(_("Only the planning unit writes the executive summary."))
+    draft, _created = ReportDraft.objects.select_for_update().get_or_create(cycle=cycle)
+    draft.executive_summary = text.replace("\x00", "").strip()
+    draft.updated_by = actor
+    draft.updated_at = timezone.now()
+    draft.save(update_fields=["executive_summary", "updated_by", "updated_at"])
+    audit.log(action="report.summary_saved", obj=cycle, actor=actor, data={"chars": len(text)})
+    return draft
+
+
+def report_build(
+    *,
+    cycle: Cycle,
+    edition: str,
+    fmt: str,
+    language: str = "en",
+    confidential: bool = False,
+    executive_summary: str | None = None,
+) -> tuple[str, bytes]:
+    """One file of the report, as the command line and the jobs make it. Raises ReportError."""
+    if fmt not in render.RENDERERS:
+        raise ReportError(
+            _("Unknown format “%(fmt)s”: use one of %(formats)s.")
+            % {"fmt": fmt, "formats": ", ".join(render.RENDERERS)}
+        )
+    if language not in _languages():
+        raise ReportError(
+            _("Unknown language “%(language)s”: use one of %(languages)s.")
+            % {"language": language, "languages": ", ".join(_languages())}
+        )
+    if executive_summary is None:
+        draft = ReportDraft.objects.filter(cycle=cycle).first()
+        executive_summary = draft.executive_summary if draft else ""
+    with translation.override(language):
+        report = content.build_report(
+            cycle,
+            edition=edition,
+            confidential=confidential,
+            executive_summary=executive_summary,
+        )
+        return render.filename(report, fmt), render.render(report, fmt)
+
+
+def report_publish(
+    *,
+    cycle: Cycle,
+    actor: Any,
+    languages: list[str] | None = None,
+    progress: Progress | None = None,
+) -> list[Publication]:
+    """Publish both editions in every format and language. The files are built first, then
+    stored with their SHA-256 in one transaction; the cycle becomes published. Publishing again
+    makes a new revision and leaves the earlier one as it was."""
+    if not may_publish(actor):
+        raise ReportError(_("Only the planning unit publishes reports."))
+    if cycle.state not in PUBLISHABLE_STATES:
+        raise ReportError(
+            _("Cycle %(code)s is %(state)s: close it before publishing its report.")
+            % {"code": cycle.code, "state": cycle.get_state_display().lower()}
+        )
+    draft = ReportDraft.objects.filter(cycle=cycle).first()
+    summary = draft.executive_summary if draft else ""
+    languages = languages or _languages()
+    unknown = sorted(set(languages) - set(_languages()))
+    if unknown:
+        raise ReportError(_("Unknown language: %(codes)s.") % {"codes": ", ".join(unknown)})
+    steps = [
+        (edition, language, fmt)
+        for edition in (Edition.PUBLIC, Edition.INTERNAL)
+        for language in languages
+        for fmt in (Format.PDF, Format.DOCX, Format.XLSX, Format.HTML)
+    ]
+    built: dict[str, list[tuple[str, str, str, bytes]]] = {}
+    report = None
+    for i, (edition, language, fmt) in enumerate(steps):
+        if progress:
+            progress(
+                int(100 * i / (len(steps) + 1)),
+                _("Building the %(edition)s in %(format)s (%(language)s)")
+                % {
+                    "edition": str(Edition(edition).label).lower(),
+                    "format": str(Format(fmt).label),
+                    "language": language,
+                },
+            )
+        with translation.override(language):
+            # One report per edition and language, drawn in every format.
+            if report is None or report.edition != edition or report.language != language:
+                report = content.build_report(cycle, edition=edition, executive_summary=summary)
+            data = render.render(report, fmt)
+            built.setdefault(edition, []).append(
+                (fmt, language, render.filename(report, fmt), data)
+            )
+    if progress:
+        progress(int(100 * len(steps) / (len(steps) + 1)), _("Storing the files"))
+    return _store(cycle=cycle, actor=actor, summary=summary, built=built)
+
+
+@transaction.atomic
+def _store(
+    *, cycle: Cycle, actor: Any, summary: str, built: dict[str, list[tuple[str, str, str, bytes]]]
+) -> list[Publication]:
+    from reporting.services import cycle_step
+
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    publications = []
+    for edition, files in built.items():
+        last = (
+            Publication.objects.filter(cycle=cycle, edition=edition)
+            .order_by("-revision")
+            .values_list("revision", flat=True)
+            .first()
+        )
+        publication = Publication.objects.create(
+            cycle=cycle,
+            edition=edition,
+            revision=(last or 0) + 1,
+            executive_summary=summary,
+            published_by=actor,
+        )
+        for fmt, language, name, data in files:
+            digest = hashlib.sha256(data).hexdigest()
+            stored = PublishedFile(
+                publication=publication,
+                format=fmt,
+                language=language,
+                filename=name,
+                sha256=digest,
+                size=len(data),
+            )
+            stored.file.save(name, ContentFile(data), save=False)
+            stored.save()
+        publications.append(publication)
+        audit.log(
+            action="report.published",
+            obj=publication,
+            actor=actor,
+            data={"cycle": cycle.code, "edition": edition, "revision": publication.revision},
+        )
+    if cycle.state == Cycle.State.CLOSED:
+        cycle_step(cycle=cycle, step="publish", actor=actor)
+    return publications
+
+
+# --- Jobs --------------------------------------------------------------------------------------
+
+
+def job_create(
+    *,
+    kind: str,
+    cycle: Cycle,
+    actor: Any,
+    edition: str = Edition.PUBLIC,
+    fmt: str = "",
+    language: str = "en",
+    confidential: bool = False,
+) -> ReportJob:
+    if kind == ReportJob.Kind.PUBLISH and not may_publish(actor):
+        raise ReportError(_("Only the planning unit publishes reports."))
+    if not may_prepare(actor):
+        raise ReportError(_("Only the planning unit and senior leadership build reports."))
+    if edition == Edition.PUBLIC:
+        confidential = False
+    job = ReportJob.objects.create(
+        kind=kind,
+        cycle=cycle,
+        edition=edition,
+        format=fmt,
+        language=language,
+        confidential=confidential,
+        requested_by=actor,
+    )
+    audit.log(
+        action=f"report.job_{kind}",
+        obj=cycle,
+        actor=actor,
+        data={"job": str(job.pk), "edition": edition, "format": fmt, "language": language},
+    )
+    return job
+
+
+def job_enqueue(job: ReportJob) -> None:
+    """Inline on the embedded default; on a Celery worker when a broker is configured."""
+    if settings.A4P_TASKS_INLINE:
+        job_run(job_id=str(job.pk))
+        return
+    import a4p.celery  # noqa: F401  (the configured app, before the task is sent)
+    from reports.tasks import report_job_run
+
+    transaction.on_commit(lambda: report_job_run.delay(str(job.pk)))
+
+
+def _progress(job_id: str) -> Progress:
+    def report(percent: int, stage: str) -> None:
+        # Outside any transaction of the job, so the page polling it sees the progress.
+        ReportJob.objects.filter(pk=job_id).update(progress=percent, stage=stage[:200])
+
+    return report
+
+
+def job_run(*, job_id: str) -> ReportJob:
+    job = ReportJob.objects.select_related("cycle__plan", "cycle__version", "requested_by").get(
+        pk=job_id
+    )
+    if job.finished:
+        return job
+    ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.RUNNING)
+    progress = _progress(str(job.pk))
+    try:
+        if job.kind == ReportJob.Kind.PUBLISH:
+            publications = report_publish(
+                cycle=job.cycle,
+                actor=job.requested_by,
+                languages=job.language.split(","),
+                progress=progress,
+            )
+            job.publication = publications[0] if publications else None
+        else:
+            progress(10, _("Building the file"))
+            name, data = report_build(
+                cycle=job.cycle,
+                edition=job.edition,
+                fmt=job.format,
+                language=job.language,
+                confidential=job.confidential,
+            )
+            job.filename = name
+            job.file.save(f"{job.pk}-{name}", ContentFile(data), save=False)
+        job.state = ReportJob.State.DONE
+        job.progress = 100
+        job.stage = ""
+    except ReportError as error:
+        job.state = ReportJob.State.FAILED
+        job.error = str(error)
+    except Exception:
+        log.exception("report job %s failed", job.pk)
+        job.state = ReportJob.State.FAILED
+        job.error = _("The report could not be built because of an internal error; it is logged.")
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "state",
+            "progress",
+            "stage",
+            "error",
+            "file",
+            "filename",
+            "publication",
+            "finished_at",
+        ]
+    )
+    return job
