@@ -14,6 +14,7 @@ from accounts.demo import demo_password, demo_users_ensure
 from indicators.demo import demo_indicators_ensure
 from plans.models import Plan
 from reporting.demo import demo_reporting_ensure
+from reports.demo import demo_reports_ensure
 
 DEMO_PLAN = "a4p-plus-2021-2023"
 
@@ -39,6 +40,14 @@ class Command(BaseCommand):
         indicators = demo_indicators_ensure()
         self.stdout.write(
             _("Demo indicators: %(values)d values; plan version %(version)d in force.") % indicators
+        )
+        reports = demo_reports_ensure()
+        self.stdout.write(
+            _(
+                "Demo reports: %(summaries)d executive summaries, "
+                "%(publications)d editions published."
+            )
+            % reports
         )
         password = demo_password()
         self.stdout.write("")
