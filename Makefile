@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast test-browser lint format messages bench clean
+.PHONY: run setup test test-fast test-browser lint format messages bench bench-reports clean
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "A4P+ Monitor needs Python 3.11")'
@@ -51,6 +51,9 @@ messages: setup
 
 bench: setup
 	$(BIN)/python -m bench.run
+
+bench-reports: setup
+	$(BIN)/python -m bench.reports
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info
