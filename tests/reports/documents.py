@@ -11,13 +11,8 @@ def text_of(data: bytes, fmt: str) -> str:
     if fmt == "html":
         return data.decode("utf-8")
     if fmt == "pdf":
-        from pypdf import PdfReader
-
-        reader = PdfReader(io.BytesIO(data))
-        parts = [page.extract_text() or "" for page in reader.pages]
-        if reader.metadata:
-            parts.extend(str(v) for v in reader.metadata.values())
-        return "\n".join(parts)
+        pdf = pdf_pages(data)
+        return "\n".join(pdf)
     # DOCX and XLSX are zips of XML parts: every part counts (headers, properties, sheets).
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         xml = " ".join(
@@ -26,3 +21,19 @@ def text_of(data: bytes, fmt: str) -> str:
             if name.endswith((".xml", ".rels"))
         )
     return re.sub(r"<[^>]+>", " ", xml)
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page, then the document's metadata as a last item."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    pages = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    pages.append(" ".join(str(v) for v in pdf.get_metadata_dict().values()))
+    return pages
+
+
+def pdf_bookmarks(data: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    return [mark.get_title() for mark in pdfium.PdfDocument(data).get_toc()]
