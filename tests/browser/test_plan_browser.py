@@ -200,3 +200,52 @@ def test_submit_return_resubmit_validate_end_to_end(server: str, browser: object
     page.get_by_role("link", name="Obstacles", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Obstacles across the plan")
     page.close()
+
+
+def test_planner_publishes_the_report_and_anyone_downloads_it(server: str, browser: object) -> None:
+    """The planning unit summarises and publishes 2023-H2; a reader without an account finds
+    the public edition and gets the very file whose fingerprint the page shows."""
+    import hashlib
+
+    from playwright.sync_api import Browser, expect
+
+    assert isinstance(browser, Browser)
+    page = browser.new_page()
+    log_in(page, server, "planner")
+    page.goto(server + "/plans/a4p-plus-2021-2023/cycles/")
+    page.get_by_role("row", name="2023-H2").get_by_role("link", name="Publish the report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Consolidated report 2023-H2")
+    page.get_by_role("textbox", name="Executive summary").fill(
+        "Most deliverables are **on track**; host-country cooperation needs attention."
+    )
+    page.get_by_role("button", name="Save the summary").click()
+    expect(page.locator(".messages")).to_contain_text("The executive summary is saved.")
+    page.get_by_role("link", name="Preview the public edition").click()
+    expect(page.locator(".executive-summary")).to_contain_text("host-country cooperation")
+    expect(page.locator(".report .priority")).to_have_count(7)
+    page.go_back()
+    page.get_by_label("French").uncheck()
+    page.get_by_label("I have read the public edition").check()
+    page.get_by_role("button", name="Publish the report").click()
+    expect(page.locator("[role=status]")).to_contain_text(
+        "The report is published", timeout=120_000
+    )
+    log_out(page)
+    page.close()
+
+    reader = browser.new_page()
+    reader.goto(server + "/reports/")
+    card = reader.locator("section.publication", has_text="Report 2023-H2")
+    expect(card).to_contain_text("Public edition")
+    expect(reader.locator("section.publication", has_text="Internal edition")).to_have_count(0)
+    row = card.get_by_role("row", name="PDF")
+    shown = row.locator("code.hash").inner_text()
+    with reader.expect_download() as download:
+        row.get_by_role("link", name="PDF").click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    assert hashlib.sha256(data).hexdigest() == shown
+    with reader.expect_download() as word:
+        card.get_by_role("link", name="Word (DOCX)").click()
+    assert Path(word.value.path()).read_bytes().startswith(b"PK")
+    reader.close()
