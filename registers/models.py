@@ -293,6 +293,12 @@ class CaseAccess(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.case_id}"
 
+    @property
+    def role_label(self) -> str:
+        from accounts.models import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
 
 class FatalitiesImport(models.Model):
     """One run of `a4p import fatalities`: what the file held and what was written."""

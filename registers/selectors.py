@@ -58,7 +58,11 @@ def with_followup(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def case_list(user: Any) -> QuerySet[Case]:
-    return with_followup(cases_visible_to(user)).select_related("mission__entity", "country")
+    return (
+        with_followup(cases_visible_to(user))
+        .select_related("mission__entity", "country")
+        .order_by("-incident_date", "-pk")
+    )
 
 
 def case_for(user: Any, pk: Any) -> Case:
