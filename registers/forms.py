@@ -81,6 +81,8 @@ class FollowUpForm(forms.ModelForm):
 
 
 class DocumentForm(forms.ModelForm):
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+
     class Meta:
         model = CaseDocument
         fields = ["title", "reference", "url", "document_date", "sensitivity"]
