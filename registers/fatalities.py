@@ -198,6 +198,9 @@ def _check(
             )
         )
         return
+    if any("\x00" in cell for cell in record):
+        parsed.rejected.append((line, _("the row contains a NUL byte.")))
+        return
     row = {name: record[i].strip() for name, i in col.items()}
     if row["type_of_incident"].casefold() != MALICIOUS_ACT:
         parsed.other_incidents += 1
