@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -58,11 +59,25 @@ def with_followup(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def case_list(user: Any) -> QuerySet[Case]:
+    """The visible cases, newest first, without annotations (cheap to count and slice)."""
+    return cases_visible_to(user).order_by("-incident_date", "-pk")
+
+
+def annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
     return (
-        with_followup(cases_visible_to(user))
+        with_followup(cases)
         .select_related("mission__entity", "country")
         .order_by("-incident_date", "-pk")
     )
+
+
+def page_of(cases: QuerySet[Case], number: Any, size: int) -> Page:
+    """One page of cases, annotated with their follow-up: the page is chosen on the plain
+    queryset (an index scan), and only its rows are annotated."""
+    page = Paginator(cases.order_by("-incident_date", "-pk"), size).get_page(number)
+    ids = list(page.object_list.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    page.object_list = list(annotated(Case.objects.filter(pk__in=ids)))
+    return page
 
 
 def case_for(user: Any, pk: Any) -> Case:

@@ -31,7 +31,7 @@ from registers.forms import (
     VictimForm,
 )
 from registers.models import Case, CaseAccess
-from registers.sop import STAGES, Overdue, overdue, overdue_for
+from registers.sop import OPEN_STATUSES, STAGES, Overdue, applies_from, overdue, overdue_for
 from reporting.models import Notification, Sensitivity
 
 PAGE_SIZE = 50
@@ -101,7 +101,7 @@ def _mark_overdue(cases: list[Case], today: dt.date) -> list[Case]:
 def case_list(request: HttpRequest) -> HttpResponse:
     a = _access(request, "any_cases")
     cases, filters = _filtered(request)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.page_of(cases, request.GET.get("page"), PAGE_SIZE)
     _mark_overdue(list(page.object_list), timezone.localdate())
     missions = Mission.objects.filter(
         entity_id__in=selectors.cases_visible_to(request.user).values("mission_id")
@@ -156,7 +156,7 @@ CASE_COLUMNS = [
 def case_list_export(request: HttpRequest) -> HttpResponse:
     a = _access(request, "any_cases")
     cases, _filters = _filtered(request)
-    rows = _mark_overdue(list(cases), timezone.localdate())
+    rows = _mark_overdue(list(selectors.annotated(cases)), timezone.localdate())
     response, writer = _csv_response("crimes-against-peacekeepers.csv")
     writer.writerow([name for name, _get in CASE_COLUMNS])
     for case in rows:
@@ -442,15 +442,15 @@ def _portal_cases(request: HttpRequest) -> tuple[RegisterAccess, QuerySet[Case]]
 def portal(request: HttpRequest) -> HttpResponse:
     a, concerned = _portal_cases(request)
     today = timezone.localdate()
-    cases = _mark_overdue(
-        list(
-            selectors.with_followup(concerned)
-            .select_related("mission__entity", "country")
-            .order_by("-incident_date", "-pk")
-        ),
-        today,
-    )
-    overdue_cases = [c for c in cases if c.overdue]  # type: ignore[attr-defined]
+    page = selectors.page_of(concerned, request.GET.get("page"), PAGE_SIZE)
+    _mark_overdue(list(page.object_list), today)
+    # Only open cases since the procedure applies can be overdue: few, whatever the register's size.
+    may_be_late = concerned.filter(status__in=OPEN_STATUSES, incident_date__gte=applies_from())
+    overdue_cases = [
+        c
+        for c in _mark_overdue(list(selectors.annotated(may_be_late)), today)
+        if c.overdue  # type: ignore[attr-defined]
+    ]
     by_year = stats.cases_by_year(concerned)
     by_mission = stats.cases_by_mission(concerned)
     states = list(MemberState.objects.filter(pk__in=a.states))
@@ -466,11 +466,11 @@ def portal(request: HttpRequest) -> HttpResponse:
         _context(
             request,
             states=states,
-            cases=cases,
+            page=page,
             overdue_cases=overdue_cases,
             followup=stats.followup_share(concerned),
-            killed=sum(c.killed for c in cases),  # type: ignore[attr-defined]
-            injured=sum(c.injured for c in cases),  # type: ignore[attr-defined]
+            killed=sum(row["killed"] for row in by_year),
+            injured=sum(row["injured"] for row in by_year),
             by_year=by_year,
             by_mission=by_mission,
             year_chart=_bars(by_year, "year", "cases"),
@@ -541,7 +541,7 @@ def _case_json(case: Case, a: RegisterAccess, *, detail: bool) -> dict[str, Any]
 def api_cases(request: HttpRequest) -> JsonResponse:
     a = _api_user(request)
     cases, _filters = _filtered(request)
-    page = Paginator(cases, 200).get_page(request.GET.get("page"))
+    page = selectors.page_of(cases, request.GET.get("page"), 200)
     return JsonResponse(
         {
             "count": page.paginator.count,
