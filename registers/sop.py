@@ -14,6 +14,7 @@ or closed) and whose incident is on or after `SOP_APPLIES_FROM`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +55,7 @@ class Overdue:
 
 
 def overdue(
-    *, incident_date: dt.date, status: str, reached: dict[str, dt.date | None], today: dt.date
+    *, incident_date: dt.date, status: str, reached: Mapping[str, dt.date | None], today: dt.date
 ) -> Overdue | None:
     """The next stage that is late, given the first date each stage was reached
     (`reached["investigation"]` …); None when nothing is late."""

@@ -20,12 +20,17 @@ HEADER = (
     "casualty_personnel_type,type_of_incident,m49_code,isocode3,last_update"
 )
 GOOD = [
-    "1,2019-01-20,MINUSMA-2019-01-001,MINUSMA,Fatality,M,Chad,Military,Malicious Act,148.0,TCD,2025-04-04",
-    "2,2019-01-20,MINUSMA-2019-01-002,MINUSMA,Fatality,M,Chad,Military,Malicious Act,148.0,TCD,2025-04-04",
-    "3,2020-06-01,MONUSCO-2020-06-001,MONUSCO,Fatality,F,Bangladesh,Police,Malicious Act,50.0,BGD,2025-04-04",
-    "4,2020-06-02,MONUSCO-2020-06-002,MONUSCO,Fatality,M,Nepal,Military,Illness,524.0,NPL,2025-04-04",
-    "5,2021-02-03,UNMISS-2021-02-001,UNMISS,Fatality,,Côte dIvoire,Local ,Malicious Act,,,2025-04-04",
-]  # fmt: skip
+    "1,2019-01-20,MINUSMA-2019-01-001,MINUSMA,Fatality,"
+    "M,Chad,Military,Malicious Act,148.0,TCD,2025-04-04",
+    "2,2019-01-20,MINUSMA-2019-01-002,MINUSMA,Fatality,"
+    "M,Chad,Military,Malicious Act,148.0,TCD,2025-04-04",
+    "3,2020-06-01,MONUSCO-2020-06-001,MONUSCO,Fatality,"
+    "F,Bangladesh,Police,Malicious Act,50.0,BGD,2025-04-04",
+    "4,2020-06-02,MONUSCO-2020-06-002,MONUSCO,Fatality,"
+    "M,Nepal,Military,Illness,524.0,NPL,2025-04-04",
+    "5,2021-02-03,UNMISS-2021-02-001,UNMISS,Fatality,"
+    ",Côte dIvoire,Local ,Malicious Act,,,2025-04-04",
+]
 
 
 def write(tmp_path: Path, lines: list[str], name: str = "f.csv") -> Path:
@@ -43,7 +48,7 @@ def run(path: Path, *args: str) -> tuple[str, str]:
 @pytest.mark.django_db
 def test_good_file_makes_one_case_per_mission_and_day_and_is_idempotent(tmp_path: Path) -> None:
     path = write(tmp_path, [HEADER, *GOOD])
-    out, err = run(path)
+    out, _err = run(path)
     assert Case.objects.count() == 3  # the two MINUSMA deaths of one day are one incident
     assert Victim.objects.count() == 4  # the illness is not a crime
     assert "1 rows of other incident types" in out.replace("(", "")
@@ -90,14 +95,16 @@ def test_rejected_rows_are_reported_with_line_and_reason(tmp_path: Path) -> None
     ]
     out, err = run(write(tmp_path, bad))
     lines = err.splitlines()
-    assert any("line 3: rejected: casualty id MINUSMA-2019-01-001 is already on line 2" in x for x in lines)
+    duplicate = "line 3: rejected: casualty id MINUSMA-2019-01-001 is already on line 2"
+    assert any(duplicate in x for x in lines)
     assert any("line 4: rejected: incident_date '20/01/2019' is not a date" in x for x in lines)
     assert any("line 5: rejected: unknown mission 'UNAMA'" in x for x in lines)
     assert any("line 6: rejected: unknown nationality 'Atlantis'" in x for x in lines)
     assert any("line 7: rejected: unknown gender 'X'" in x for x in lines)
     assert any("line 8: rejected: unknown casualty_personnel_type 'Astronaut'" in x for x in lines)
     assert any("line 9: rejected: expected 12 fields, found 4" in x for x in lines)
-    assert any("line 10: warning: nationality 'Yugoslavia' (YUG) is not a Member State" in x for x in lines)
+    yugoslavia = "line 10: warning: nationality 'Yugoslavia' (YUG) is not a Member State"
+    assert any(yugoslavia in x for x in lines)
     assert "7 rows rejected" in out
     # The good rows went in; the Yugoslav victim is kept, without a Member State.
     assert set(Victim.objects.values_list("casualty_id", flat=True)) == {
@@ -184,7 +191,7 @@ def test_nul_bytes_are_rejected_rows(tmp_path: Path) -> None:
 @pytest.mark.skipif(not REAL_FILE.exists(), reason="the UN fatalities file is not available here")
 @pytest.mark.django_db
 def test_real_un_fatalities_file() -> None:
-    out, err = run(REAL_FILE)
+    run(REAL_FILE)
     run_ = FatalitiesImport.objects.get()
     c = run_.counts
     assert c["rows"] == 4429 and c["malicious_acts"] == 1134

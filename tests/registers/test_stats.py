@@ -48,7 +48,8 @@ def test_aggregates(sample: dict[str, Case], django_assert_max_num_queries: Any)
         ("MINUSCA", 1, 1, 1),
     ]
     assert by_type == [{"incident_type": "ambush", "label": "Ambush", "cases": 3}]
-    assert by_nat[0] == {"iso3": "BGD", "name": "Bangladesh", "victims": 2, "killed": 2, "injured": 0}
+    bangladesh = {"iso3": "BGD", "name": "Bangladesh", "victims": 2, "killed": 2, "injured": 0}
+    assert by_nat[0] == bangladesh
     assert {r["iso3"] for r in by_nat} == {"BGD", "NPL", "PAK", None}
     assert share == {"cases": 3, "with_followup": 2, "share": 66.7}
     assert stats.followup_share(cases, by=dt.date(2023, 1, 1))["with_followup"] == 1

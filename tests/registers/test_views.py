@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Role, User
-from core.models import AuditEntry
+from core.models import AuditEntry, Mission
 from registers.models import Case, FollowUpStep
 from registers.sop import overdue
 from reporting.models import Notification
@@ -83,7 +83,7 @@ def test_officer_records_a_case_with_its_follow_up_and_states_are_told(
     congo = MembershipFactory.create(role=Role.MEMBER_STATE_DELEGATE, member_state="COD").user
     nepal = MembershipFactory.create(role=Role.MEMBER_STATE_DELEGATE, member_state="NPL").user
     client = client_for(officer)
-    monusco = Case._meta.get_field("mission").related_model.objects.get(entity__code="monusco")
+    monusco = Mission.objects.get(entity__code="monusco")
     response = client.post(
         "/registers/crimes/new/",
         {
@@ -207,7 +207,9 @@ def test_sop_time_limits() -> None:
     reached = {"investigation": dt.date(2023, 1, 15)}
     assert overdue(status="investigation", reached=reached, **base) is None
     reached = {"investigation": dt.date(2022, 12, 1)}
-    late = overdue(status="investigation", reached=reached, incident_date=dt.date(2021, 9, 1), today=today)
+    since_2021 = {"incident_date": dt.date(2021, 9, 1), "today": today}
+    late = overdue(status="investigation", reached=reached, **since_2021)
     assert late is not None and late.stage == "charges" and late.days_late == 31
     assert overdue(status="closed", reached={}, **base) is None
-    assert overdue(status="reported", reached={}, incident_date=dt.date(2020, 1, 1), today=today) is None
+    before_2589 = {"incident_date": dt.date(2020, 1, 1), "today": today}
+    assert overdue(status="reported", reached={}, **before_2589) is None
