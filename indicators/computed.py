@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from reporting.models import Cycle
@@ -73,8 +73,71 @@ def obstacles_escalated(cycle: Cycle) -> Result:
     return {row["update__assignment__entity_id"]: (Decimal(row["n"]), None, None) for row in rows}
 
 
+def _mission_cases(cycle: Cycle) -> Any:
+    from registers.models import Case
+
+    return Case.objects.filter(mission__entity__kind="mission")
+
+
+def crimes_cases(cycle: Cycle) -> Result:
+    """Per mission: cases of crimes against its personnel with the incident in the period
+    (register of crimes against peacekeepers)."""
+    rows = (
+        _mission_cases(cycle)
+        .filter(incident_date__gte=cycle.period_start, incident_date__lte=cycle.period_end)
+        .order_by()
+        .values("mission_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["mission_id"]: (Decimal(row["n"]), None, None) for row in rows}
+
+
+def crimes_personnel_killed(cycle: Cycle) -> Result:
+    """Per mission: its personnel killed by malicious acts in the period (indicator 4.1-a)."""
+    from registers.models import Victim
+
+    rows = (
+        Victim.objects.filter(
+            outcome=Victim.Outcome.KILLED,
+            case__incident_date__gte=cycle.period_start,
+            case__incident_date__lte=cycle.period_end,
+        )
+        .order_by()
+        .values("case__mission_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["case__mission_id"]: (Decimal(row["n"]), None, None) for row in rows}
+
+
+def crimes_judicial_followup(cycle: Cycle) -> Result:
+    """Per mission: share of its recorded cases (incident up to the period's end) in which the
+    host State had taken a judicial step by the period's end (indicator 4.1.2-a)."""
+    from registers.models import FollowUpStep
+
+    stepped = FollowUpStep.objects.filter(case=OuterRef("pk"), date__lte=cycle.period_end)
+    rows = (
+        _mission_cases(cycle)
+        .filter(incident_date__lte=cycle.period_end)
+        .order_by()
+        .values("mission_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(Exists(stepped))))
+    )
+    return {
+        row["mission_id"]: (
+            Decimal(row["done"]) * 100 / row["total"],
+            Decimal(row["done"]),
+            Decimal(row["total"]),
+        )
+        for row in rows
+        if row["total"]
+    }
+
+
 COMPUTED: dict[str, Callable[[Cycle], Result]] = {
     "deliverables_on_track": deliverables_on_track,
     "updates_validated": updates_validated,
     "obstacles_escalated": obstacles_escalated,
+    "crimes_cases": crimes_cases,
+    "crimes_personnel_killed": crimes_personnel_killed,
+    "crimes_judicial_followup": crimes_judicial_followup,
 }

@@ -4,7 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from registers.access import register_access_for
+
 
 def registers(request: HttpRequest) -> dict[str, Any]:
-    """Whether the header shows the registers link (placeholder until the register lands)."""
-    return {"a4p_registers": lambda: False}
+    """Whether the header shows the registers link: for users with any register access."""
+    return {"a4p_registers": lambda: register_access_for(request.user).any}

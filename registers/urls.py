@@ -3,5 +3,22 @@ from django.urls import path
 from registers import views
 
 urlpatterns = [
-    path("registers/", views.placeholder, name="register-home"),
+    path("registers/", views.home, name="register-home"),
+    path("registers/crimes/", views.case_list, name="register-cases"),
+    path("registers/crimes/export.csv", views.case_list_export, name="register-cases-export"),
+    path("registers/crimes/new/", views.case_new, name="register-case-new"),
+    path("registers/crimes/statistics/", views.statistics, name="register-statistics"),
+    path(
+        "registers/crimes/statistics/<slug:table>.csv",
+        views.statistics_csv,
+        name="register-statistics-csv",
+    ),
+    path("registers/crimes/<int:pk>/", views.case_detail, name="register-case"),
+    path("registers/crimes/<int:pk>/export.csv", views.case_export, name="register-case-export"),
+    path("registers/crimes/<int:pk>/edit/", views.case_edit, name="register-case-edit"),
+    path("registers/crimes/<int:pk>/<slug:part>/add/", views.case_add, name="register-case-add"),
+    path("registers/portal/", views.portal, name="register-portal"),
+    path("registers/portal/<slug:table>.csv", views.portal_csv, name="register-portal-csv"),
+    path("registers/api/crimes/", views.api_cases, name="register-api-cases"),
+    path("registers/api/crimes/<int:pk>/", views.api_case, name="register-api-case"),
 ]

@@ -258,6 +258,7 @@ class Notification(models.Model):
         RETURNED = "returned", _("Returned")
         VALIDATED = "validated", _("Validated")
         SUBMITTED = "submitted", _("Submitted for review")
+        CASE_CHANGED = "case_changed", _("A register case changed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -269,6 +270,11 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+    )
+    link = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Page to open, for notifications about something other than an update."),
     )
     key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.demo import demo_password, demo_users_ensure
 from indicators.demo import demo_indicators_ensure
 from plans.models import Plan
+from registers.demo import demo_registers_ensure
 from reporting.demo import demo_reporting_ensure
 from reports.demo import demo_reports_ensure
 
@@ -36,6 +37,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo reporting: %(cycles)d cycles and %(updates)d progress updates created.")
             % created
+        )
+        registers = demo_registers_ensure()
+        self.stdout.write(
+            _("Demo register of crimes against peacekeepers: %(cases)d cases created.") % registers
         )
         indicators = demo_indicators_ensure()
         self.stdout.write(

@@ -1,0 +1,433 @@
+"""Writes of the register: every one takes keyword-only arguments, runs in one transaction,
+checks that the actor may write, and writes its audit entry. Changes that concern Member States
+(a follow-up step, a new status) notify their delegates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.models import MemberState, Mission
+from registers.access import register_access_for
+from registers.fatalities import FatalityRow, ParsedFile, Progress
+from registers.models import (
+    Case,
+    CaseAccess,
+    CaseDocument,
+    FatalitiesImport,
+    FollowUpStep,
+    Victim,
+)
+from registers.selectors import HostStates, delegates_concerned
+from reporting.models import Notification, Sensitivity
+
+# The status a follow-up stage implies; adding a step moves the case forward, never back.
+STAGE_STATUS = {
+    FollowUpStep.Stage.INVESTIGATION: Case.Status.INVESTIGATION,
+    FollowUpStep.Stage.ARREST: Case.Status.PROSECUTION,
+    FollowUpStep.Stage.CHARGES: Case.Status.PROSECUTION,
+    FollowUpStep.Stage.TRIAL: Case.Status.PROSECUTION,
+    FollowUpStep.Stage.VERDICT: Case.Status.ADJUDICATED,
+    FollowUpStep.Stage.SENTENCE: Case.Status.ADJUDICATED,
+}
+STATUS_ORDER = [s.value for s in Case.Status]
+
+
+class RegisterError(Exception):
+    """A refused write; the message is shown to the user as is."""
+
+
+def _require_edit(actor: Any, case: Case | None = None, mission: Mission | None = None) -> None:
+    a = register_access_for(actor)
+    mission_id = case.mission_id if case is not None else getattr(mission, "pk", None)
+    if not (a.edit_all or mission_id in a.edit_missions):
+        raise RegisterError(_("You may not change the cases of this mission."))
+
+
+def _check_incident_date(incident_date: dt.date) -> None:
+    if incident_date > timezone.localdate():
+        raise RegisterError(_("The date of the incident cannot be in the future."))
+
+
+def _touch(case: Case) -> None:
+    case.updated_at = timezone.now()
+    case.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: Any,
+    mission: Mission,
+    incident_date: dt.date,
+    incident_type: str,
+    place: str = "",
+    country: MemberState | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    description: str = "",
+    suspected_perpetrators: str = "",
+    internal_notes: str = "",
+    sensitivity: str = Sensitivity.INTERNAL,
+) -> Case:
+    _require_edit(actor, mission=mission)
+    _check_incident_date(incident_date)
+    case = Case(
+        mission=mission,
+        incident_date=incident_date,
+        incident_type=incident_type,
+        place=place,
+        country=country,
+        latitude=latitude,
+        longitude=longitude,
+        description=description,
+        suspected_perpetrators=suspected_perpetrators,
+        internal_notes=internal_notes,
+        sensitivity=sensitivity,
+        created_by=actor,
+    )
+    case.full_clean()
+    case.save()
+    audit.log(
+        action="register.case.created",
+        obj=case,
+        actor=actor,
+        data={"mission": mission.entity.acronym, "date": incident_date.isoformat()},
+    )
+    return case
+
+
+CASE_FIELDS = (
+    "mission",
+    "incident_date",
+    "incident_type",
+    "place",
+    "country",
+    "latitude",
+    "longitude",
+    "description",
+    "suspected_perpetrators",
+    "internal_notes",
+    "sensitivity",
+)
+
+
+@transaction.atomic
+def case_update(*, actor: Any, case: Case, **values: Any) -> list[str]:
+    """Change the case's facts; returns the names of the fields that changed."""
+    unknown = set(values) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"case_update: unknown fields {sorted(unknown)}")
+    _require_edit(actor, case=case)
+    if "mission" in values:
+        _require_edit(actor, mission=values["mission"])
+    if "incident_date" in values:
+        _check_incident_date(values["incident_date"])
+    changed = [name for name, value in values.items() if getattr(case, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(case, name, values[name])
+    case.updated_at = timezone.now()
+    case.full_clean()
+    case.save(update_fields=[*changed, "updated_at"])
+    audit.log(action="register.case.changed", obj=case, actor=actor, data={"fields": changed})
+    return changed
+
+
+@transaction.atomic
+def case_status_set(*, actor: Any, case: Case, status: str, reason: str = "") -> bool:
+    """Set the status; closing a case without a judicial outcome needs a reason."""
+    _require_edit(actor, case=case)
+    if status not in STATUS_ORDER:
+        raise RegisterError(_("Unknown status."))
+    if status == Case.Status.CLOSED and not reason.strip():
+        raise RegisterError(_("Give the reason for closing the case."))
+    if status == case.status:
+        return False
+    before = case.status
+    case.status = status
+    case.updated_at = timezone.now()
+    case.save(update_fields=["status", "updated_at"])
+    entry = audit.log(
+        action="register.case.status",
+        obj=case,
+        actor=actor,
+        data={"from": before, "to": status, "reason": reason.strip()},
+    )
+    _notify_states(case, f"status:{entry.pk}")
+    return True
+
+
+@transaction.atomic
+def victim_add(
+    *,
+    actor: Any,
+    case: Case,
+    personnel_type: str,
+    outcome: str,
+    nationality: MemberState | None = None,
+    sex: str = Victim.Sex.UNKNOWN,
+) -> Victim:
+    _require_edit(actor, case=case)
+    victim = Victim(
+        case=case, nationality=nationality, personnel_type=personnel_type, sex=sex, outcome=outcome
+    )
+    victim.full_clean()
+    victim.save()
+    _touch(case)
+    audit.log(
+        action="register.victim.added",
+        obj=case,
+        actor=actor,
+        data={
+            "victim": victim.pk,
+            "nationality": nationality.iso3 if nationality else "",
+            "outcome": outcome,
+        },
+    )
+    return victim
+
+
+@transaction.atomic
+def victim_remove(*, actor: Any, victim: Victim) -> None:
+    case = victim.case
+    _require_edit(actor, case=case)
+    audit.log(action="register.victim.removed", obj=case, actor=actor, data={"victim": victim.pk})
+    victim.delete()
+    _touch(case)
+
+
+@transaction.atomic
+def followup_add(
+    *, actor: Any, case: Case, stage: str, date: dt.date, source: str, note: str = ""
+) -> FollowUpStep:
+    """Record a step of the host State's follow-up; the case's status moves forward to what the
+    step implies, and the concerned Member States are told."""
+    _require_edit(actor, case=case)
+    if stage not in FollowUpStep.Stage.values:
+        raise RegisterError(_("Unknown follow-up stage."))
+    if date < case.incident_date:
+        raise RegisterError(_("A follow-up step cannot come before the incident."))
+    if date > timezone.localdate():
+        raise RegisterError(_("The date of a follow-up step cannot be in the future."))
+    if not source.strip():
+        raise RegisterError(_("Give the source of this information."))
+    step = FollowUpStep.objects.create(
+        case=case, stage=stage, date=date, source=source.strip(), note=note, recorded_by=actor
+    )
+    implied = STAGE_STATUS[FollowUpStep.Stage(stage)]
+    fields = ["updated_at"]
+    if case.status != Case.Status.CLOSED and STATUS_ORDER.index(implied) > STATUS_ORDER.index(
+        case.status
+    ):
+        case.status = implied
+        fields.append("status")
+    case.updated_at = timezone.now()
+    case.save(update_fields=fields)
+    entry = audit.log(
+        action="register.followup.added",
+        obj=case,
+        actor=actor,
+        data={"step": step.pk, "stage": stage, "date": date.isoformat(), "status": case.status},
+    )
+    _notify_states(case, f"step:{entry.pk}")
+    return step
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor: Any,
+    case: Case,
+    title: str,
+    reference: str = "",
+    url: str = "",
+    document_date: dt.date | None = None,
+    sensitivity: str = Sensitivity.INTERNAL,
+) -> CaseDocument:
+    _require_edit(actor, case=case)
+    if not (reference.strip() or url.strip()):
+        raise RegisterError(_("Give the document's reference or a link to it."))
+    document = CaseDocument(
+        case=case,
+        title=title,
+        reference=reference,
+        url=url,
+        document_date=document_date,
+        sensitivity=sensitivity,
+        added_by=actor,
+    )
+    document.full_clean()
+    document.save()
+    _touch(case)
+    audit.log(
+        action="register.document.added", obj=case, actor=actor, data={"document": document.pk}
+    )
+    return document
+
+
+def accesses_record(*, user: Any, case_ids: Iterable[int], action: str) -> int:
+    """The access log: one row per case viewed or exported. Not an audit entry of its own: the
+    log is the audit of reads."""
+    a = register_access_for(user)
+    rows = [
+        CaseAccess(
+            case_id=pk,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            action=action,
+            role=a.role,
+            organisation=a.organisation,
+        )
+        for pk in case_ids
+    ]
+    CaseAccess.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _notify_states(case: Case, event: str) -> int:
+    """Tell the delegates of the concerned Member States that the case changed."""
+    link = reverse("register-case", kwargs={"pk": case.pk})
+    made = 0
+    for user in delegates_concerned(case):
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    user=user,
+                    kind=Notification.Kind.CASE_CHANGED,
+                    link=link,
+                    key=f"case:{case.pk}:{event}:{user.pk}",
+                )
+                made += 1
+        except IntegrityError:
+            continue
+    return made
+
+
+# Import of the UN fatalities data --------------------------------------------------------------
+
+
+class ImportRejected(Exception):
+    """`--strict`: the file has rejected rows, so nothing was written."""
+
+
+VICTIM_FIELDS = ("case_id", "nationality_id", "nationality_recorded", "personnel_type", "sex")
+
+
+@transaction.atomic
+def fatalities_import(
+    *,
+    parsed: ParsedFile,
+    filename: str,
+    sha256: str,
+    actor: Any = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> FatalitiesImport:
+    """Write the checked rows of a fatalities file in one transaction: one case per mission and
+    incident date, one victim per casualty id. Running it again with the same file changes
+    nothing; a newer file updates the victims whose data changed. Victims are never deleted by an
+    import (a file may be a subset)."""
+    if strict and parsed.rejected:
+        raise ImportRejected(
+            _("%(count)d rows rejected; nothing was written (--strict).")
+            % {"count": len(parsed.rejected)}
+        )
+    rows = parsed.rows
+    counts = {
+        "rows": parsed.total,
+        "malicious_acts": len(rows) + len(parsed.rejected),
+        "other_incidents": parsed.other_incidents,
+        "rejected": len(parsed.rejected),
+        "warnings": len(parsed.warnings),
+        "cases_created": 0,
+        "victims_created": 0,
+        "victims_updated": 0,
+        "victims_unchanged": 0,
+    }
+    acronyms = dict(Mission.objects.values_list("entity_id", "entity__acronym"))
+    hosts: dict[int, list[int]] = {}
+    for mission_id, state_id in HostStates.objects.values_list("mission_id", "memberstate_id"):
+        hosts.setdefault(mission_id, []).append(state_id)
+
+    def key_of(row: FatalityRow) -> str:
+        return f"un-fatalities:{acronyms[row.mission_id]}:{row.incident_date.isoformat()}"
+
+    wanted: dict[str, FatalityRow] = {}
+    for row in rows:
+        wanted.setdefault(key_of(row), row)
+    existing = dict(
+        Case.objects.filter(source_key__in=list(wanted)).values_list("source_key", "pk")
+    )
+    new_cases = []
+    for key, row in wanted.items():
+        if key in existing:
+            continue
+        only_host = hosts.get(row.mission_id, [])
+        new_cases.append(
+            Case(
+                mission_id=row.mission_id,
+                incident_date=row.incident_date,
+                country_id=only_host[0] if len(only_host) == 1 else None,
+                incident_type=Case.IncidentType.UNDETERMINED,
+                source=Case.Source.UN_FATALITIES,
+                source_key=key,
+                sensitivity=Sensitivity.INTERNAL,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        )
+    Case.objects.bulk_create(new_cases, batch_size=500)
+    counts["cases_created"] = len(new_cases)
+    if new_cases:
+        existing.update(
+            Case.objects.filter(source_key__in=[c.source_key for c in new_cases]).values_list(
+                "source_key", "pk"
+            )
+        )
+    if progress:
+        progress("write", len(rows) // 3, len(rows))
+    ids = [r.casualty_id for r in rows]
+    current = {v.casualty_id: v for v in Victim.objects.filter(casualty_id__in=ids)}
+    to_create: list[Victim] = []
+    to_update: list[Victim] = []
+    for row in rows:
+        values = {
+            "case_id": existing[key_of(row)],
+            "nationality_id": row.nationality_id,
+            "nationality_recorded": row.nationality_recorded,
+            "personnel_type": row.personnel_type,
+            "sex": row.sex,
+            "outcome": row.outcome,
+        }
+        victim = current.get(row.casualty_id)
+        if victim is None:
+            to_create.append(Victim(casualty_id=row.casualty_id, **values))
+        elif any(getattr(victim, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(victim, k, v)
+            to_update.append(victim)
+        else:
+            counts["victims_unchanged"] += 1
+    Victim.objects.bulk_create(to_create, batch_size=1000)
+    Victim.objects.bulk_update(to_update, [*VICTIM_FIELDS, "outcome"], batch_size=500)
+    counts["victims_created"] = len(to_create)
+    counts["victims_updated"] = len(to_update)
+    run = FatalitiesImport.objects.create(
+        by=actor if getattr(actor, "is_authenticated", False) else None,
+        filename=filename[:300],
+        sha256=sha256,
+        counts=counts,
+        rejected=[{"line": line, "reason": reason} for line, reason in parsed.rejected],
+    )
+    audit.log(action="register.fatalities.imported", obj=run, actor=actor, data=counts)
+    if progress:
+        progress("write", len(rows), len(rows))
+    return run
