@@ -46,6 +46,9 @@ def render_email(notification: Notification) -> tuple[str, str]:
         link = settings.A4P_SITE_URL + reverse(
             "update-detail", kwargs={"pk": notification.update.pk}
         )
+    elif notification.link:
+        # A case or other page: the link is a path inside the site.
+        link = settings.A4P_SITE_URL + notification.link
     subject = _("[A4P+ Monitor] %(what)s") % {"what": notification.get_kind_display()}
     body = "\n\n".join(
         part

@@ -168,6 +168,7 @@ class RegisterSection:
     summary: str
     facts: list[tuple[str, Any]]
     tables: list[Table]
+    chart: Chart | None = None
 
 
 @dataclass
@@ -612,19 +613,38 @@ def _register_sections(cycle: Cycle, *, public: bool) -> list[RegisterSection]:
     """A section for each register that has data in the cycle's period; registers provide
     their own aggregates (public editions get aggregates only)."""
     sections = []
-    for provider in register_providers():
+    for n, provider in enumerate(register_providers(), start=1):
         data = provider(period_start=cycle.period_start, period_end=cycle.period_end, public=public)
         if not data:
             continue
+        tables = [
+            Table(caption=t["caption"], columns=list(t["columns"]), rows=list(t["rows"]))
+            for t in data.get("tables", [])
+        ]
+        # The register's first table (a label and a count per row) drawn as bars.
+        first = tables[0] if tables else None
+        chart = (
+            Chart(
+                key=f"register-{n}",
+                title=first.caption,
+                spec=charts.counts_bar(
+                    [{"label": str(row[0]), "count": row[1]} for row in first.rows],
+                    label_title=first.columns[0],
+                    count_title=first.columns[1],
+                    title=first.caption,
+                ),
+                table=first,
+            )
+            if first and len(first.columns) > 1 and first.rows
+            else None
+        )
         sections.append(
             RegisterSection(
                 title=data["title"],
                 summary=data.get("summary", ""),
                 facts=list(data.get("facts", [])),
-                tables=[
-                    Table(caption=t["caption"], columns=list(t["columns"]), rows=list(t["rows"]))
-                    for t in data.get("tables", [])
-                ],
+                tables=tables[1:] if chart else tables,
+                chart=chart,
             )
         )
     return sections

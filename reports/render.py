@@ -237,6 +237,8 @@ def render_docx(report: Report) -> bytes:
             para = doc.add_paragraph()
             para.add_run(f"{label}: ").bold = True
             para.add_run(str(value))
+        if reg.chart:
+            chart(reg.chart)
         for table in reg.tables:
             _docx_table(doc, table)
 
@@ -401,7 +403,14 @@ def render_xlsx(report: Report) -> bytes:
         ],
     )
     if report.registers:
-        sheet(_("Registers"), [t for reg in report.registers for t in reg.tables])
+        sheet(
+            _("Registers"),
+            [
+                Table(caption=f"{reg.title}: {t.caption}", columns=t.columns, rows=t.rows)
+                for reg in report.registers
+                for t in ([reg.chart.table] if reg.chart else []) + reg.tables
+            ],
+        )
     sheet(_("Annex"), [annex_table(report)])
     out = io.BytesIO()
     wb.save(out)

@@ -86,7 +86,7 @@ def test_rejected_rows_are_reported_with_line_and_reason(tmp_path: Path) -> None
         GOOD[0],
         GOOD[0].replace("1,", "9,", 1),  # line 3: same casualty id as line 2
         GOOD[1].replace("2019-01-20", "20/01/2019"),  # line 4
-        GOOD[2].replace("MONUSCO,", "UNAMA,"),  # line 5
+        GOOD[2].replace("MONUSCO,", "UNXYZ,"),  # line 5
         GOOD[2].replace("Bangladesh", "Atlantis").replace("BGD", "ATL"),  # line 6
         GOOD[2].replace(",F,", ",X,"),  # line 7
         GOOD[2].replace("Police", "Astronaut"),  # line 8
@@ -98,7 +98,7 @@ def test_rejected_rows_are_reported_with_line_and_reason(tmp_path: Path) -> None
     duplicate = "line 3: rejected: casualty id MINUSMA-2019-01-001 is already on line 2"
     assert any(duplicate in x for x in lines)
     assert any("line 4: rejected: incident_date '20/01/2019' is not a date" in x for x in lines)
-    assert any("line 5: rejected: unknown mission 'UNAMA'" in x for x in lines)
+    assert any("line 5: rejected: unknown mission 'UNXYZ'" in x for x in lines)
     assert any("line 6: rejected: unknown nationality 'Atlantis'" in x for x in lines)
     assert any("line 7: rejected: unknown gender 'X'" in x for x in lines)
     assert any("line 8: rejected: unknown casualty_personnel_type 'Astronaut'" in x for x in lines)
@@ -119,7 +119,7 @@ def test_rejected_rows_are_reported_with_line_and_reason(tmp_path: Path) -> None
 
 @pytest.mark.django_db
 def test_strict_and_check_write_nothing(tmp_path: Path) -> None:
-    path = write(tmp_path, [HEADER, GOOD[0], GOOD[1].replace("MINUSMA,", "UNAMA,")])
+    path = write(tmp_path, [HEADER, GOOD[0], GOOD[1].replace("MINUSMA,", "UNXYZ,")])
     with pytest.raises(CommandError, match="1 rows rejected; nothing was written"):
         run(path, "--strict")
     out, _err = run(path, "--check")
@@ -199,7 +199,7 @@ def test_real_un_fatalities_file() -> None:
     # Every malicious act is either a victim or a rejected row with its reason: none is dropped.
     assert Victim.objects.count() + c["rejected"] == 1134
     reasons = " ".join(r["reason"] for r in run_.rejected)
-    assert "unknown mission 'UNAMA'" in reasons  # a special political mission, not in the PKO list
+    assert "unknown mission 'UNSecretariat'" in reasons  # staff of the Secretariat, not a mission
     assert all(r["line"] > 1 for r in run_.rejected)
     assert Victim.objects.filter(nationality__iso3="BGD").exists()
     assert Victim.objects.filter(nationality__isnull=True).count() == c["warnings"]

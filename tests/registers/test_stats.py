@@ -124,3 +124,20 @@ def test_demo_is_idempotent_and_gives_bangladesh_some_cases() -> None:
     seen = cases_visible_to(delegate).count()
     assert 0 < seen < 48
     assert Notification.objects.filter(user=delegate, kind="case_changed").count() == 1
+
+
+@pytest.mark.django_db
+def test_case_notification_e_mail_links_to_the_case(settings: object) -> None:
+    from accounts.demo import demo_users_ensure
+    from accounts.models import User
+    from reporting.models import Notification
+    from reporting.notifications import render_email
+
+    demo_users_ensure()
+    demo_registers_ensure()
+    delegate = User.objects.get(username="delegate.bgd")
+    notification = Notification.objects.get(user=delegate, kind="case_changed")
+    subject, body = render_email(notification)
+    assert "A register case changed" in subject
+    assert notification.link.startswith("/registers/crimes/")
+    assert f"{settings.A4P_SITE_URL}{notification.link}" in body  # type: ignore[attr-defined]

@@ -175,3 +175,32 @@ def test_french_edition(reported: Reported) -> None:
     html = data.decode()
     assert 'lang="fr"' in html
     assert "Édition publique" in html or "Edition publique" in html
+
+
+@pytest.mark.parametrize("fmt", ["html", "xlsx"])
+def test_register_section_gives_aggregates_only_in_the_public_edition(
+    reported: Reported, fmt: str
+) -> None:
+    import datetime as dt
+
+    from tests.registers.factories import case_with
+
+    case_with(
+        ["BGD", "BGD"],
+        mission="minusca",
+        incident_date=dt.date(2023, 3, 2),
+        description="Xylophoneambush near the river crossing.",
+        place="Xylophonetown",
+    )
+    case_with(["NPL"], mission="minusma", incident_date=dt.date(2019, 1, 5))  # out of the period
+    public = build_report(reported.cycle, edition="public")
+    assert [r.title for r in public.registers] == [
+        "Crimes against peacekeepers (resolution 2589 (2021))"
+    ]
+    section = public.registers[0]
+    assert section.chart is not None
+    assert section.chart.table.rows == [["MINUSCA", 1, 2, 0]]
+    _name, data = report_build(cycle=reported.cycle, edition="public", fmt=fmt)
+    text = text_of(data, fmt)
+    assert "Crimes against peacekeepers" in text
+    assert "Xylophone" not in text  # no free text of a case, not even its place
