@@ -86,6 +86,11 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.cycle} {self.edition} r{self.revision}"
 
+    def files_in_order(self) -> list[PublishedFile]:
+        """PDF first, then Word, the data annex and the web page; by language within each."""
+        order = list(Format.values)
+        return sorted(self.files.all(), key=lambda f: (order.index(f.format), f.language))
+
 
 def published_path(instance: PublishedFile, filename: str) -> str:
     return f"reports/{instance.sha256[:2]}/{instance.sha256}-{filename}"
