@@ -5,7 +5,8 @@ and the peak memory of the process that built it:
 
 - the demo's last closed cycle (2023-H2), as `a4p demo` loads it;
 - a scaled cycle: 50 reporting entities, all 71 deliverables (about 10 entities each), six
-  semi-annual cycles (three years) of validated updates with texts, obstacles and indicator values.
+  semi-annual cycles (three years) of validated updates with texts, obstacles and indicator
+  values, and 3,000 register cases over the same years.
 
 Each measurement runs in its own process (so peak memory is that build's alone) on a throwaway
 SQLite file; the time is the build inside the process, without Python's start-up.
@@ -182,6 +183,10 @@ def _scaled(data_dir: Path) -> None:
             for c in cycles
             for e in rng.sample(entities, 5)
         )
+    from registers.synthetic import make_cases
+
+    # Register cases over the three years, for the report's register section.
+    make_cases(n=3000, seed=2589, start=dt.date(2021, 1, 1), end=dt.date(2023, 12, 31))
     print(
         f"scaled set: {len(entities)} entities, {len(assignments)} assignments, "
         f"{len(cycles)} cycles, {len(updates):,} validated updates",
