@@ -43,6 +43,7 @@ GOOD = ("on_track", "completed")
 # as a report, not a dump; the XLSX data annex carries every text.
 HIGHLIGHTS_PER_DELIVERABLE = 2
 SEVERE = (Obstacle.Severity.HIGH, Obstacle.Severity.CRITICAL)
+OBSTACLES_PER_PRIORITY = 10
 R = ProgressUpdate.Rating
 
 
@@ -104,6 +105,7 @@ class ObstacleItem:
     mitigation: str
     escalated: bool
     severe: bool = False
+    critical: bool = False
 
 
 @dataclass
@@ -147,10 +149,21 @@ class PrioritySection:
     indicators: Table
 
     @property
+    def needing_attention(self) -> list[ObstacleItem]:
+        """Obstacles escalated to leadership or of high or critical severity, escalated and
+        critical ones first."""
+        severe = [o for o in self.obstacles if o.escalated or o.severe]
+        return sorted(severe, key=lambda o: (not o.escalated, not o.critical))
+
+    @property
     def attention(self) -> list[ObstacleItem]:
-        """What the document lists: obstacles escalated to leadership or of high or critical
-        severity (the data annex has them all)."""
-        return [o for o in self.obstacles if o.escalated or o.severe]
+        """What the document lists: the first of those needing attention (the data annex has
+        every obstacle)."""
+        return self.needing_attention[:OBSTACLES_PER_PRIORITY]
+
+    @property
+    def attention_more(self) -> int:
+        return max(0, len(self.needing_attention) - OBSTACLES_PER_PRIORITY)
 
     @property
     def obstacle_counts(self) -> Table:
@@ -446,6 +459,7 @@ def build_report(
                                 mitigation=o.mitigation,
                                 escalated=o.escalate,
                                 severe=o.severity in SEVERE,
+                                critical=o.severity == Obstacle.Severity.CRITICAL,
                             )
                         )
                 all_highlights.extend(texts)

@@ -200,6 +200,16 @@ def render_docx(report: Report) -> bytes:
             _docx_table(doc, sec.obstacle_counts)
             if sec.attention:
                 _docx_table(doc, attention_table(sec))
+                if sec.attention_more:
+                    doc.add_paragraph(
+                        ngettext(
+                            "%(n)s more obstacle of this kind is in the data annex (XLSX).",
+                            "%(n)s more obstacles of this kind are in the data annex (XLSX).",
+                            sec.attention_more,
+                        )
+                        % {"n": sec.attention_more},
+                        style="Caption",
+                    )
             else:
                 doc.add_paragraph(
                     _("No obstacle of this priority was escalated or rated high or critical.")
