@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def cell(value: Any) -> str:
+    """A table cell of a dashboard: missing as "—", a share (float) as a whole percentage,
+    decimals as typed."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float):
+        return f"{number_format(round(value), 0)} %"
+    if isinstance(value, Decimal):
+        return number_format(value.normalize(), use_l10n=True)
+    return str(value)
+
+
+@register.filter
+def share(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{number_format(round(value), 0)} %"
+
+
+@register.filter
+def points(value: float | None) -> str:
+    """A change of a share, in percentage points, signed."""
+    if value is None:
+        return "—"
+    rounded = round(value)
+    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    return f"{sign}{abs(rounded)}"
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
