@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -124,7 +124,12 @@ def ratings_chart(
         for code in specs.RATING_ORDER:
             if tally.counts.get(code):
                 rows.append(
-                    {"group": group.label, "order": order, "rating": code, "count": tally.counts[code]}
+                    {
+                        "group": group.label,
+                        "order": order,
+                        "rating": code,
+                        "count": tally.counts[code],
+                    }
                 )
         table.rows.append(
             [group.label]
@@ -224,7 +229,7 @@ def obstacles_chart(
     title: str,
     cycles: Sequence[Cycle],
     counts: Iterable[dict[str, Any]],
-    categories: Sequence[tuple[str, str]],
+    categories: Sequence[tuple[str, Any]],
 ) -> Chart:
     grid: dict[tuple[int, str], dict[str, int]] = {}
     for row in counts:
@@ -267,7 +272,7 @@ def heatmap_chart(
     x_title: str,
     y_title: str,
 ) -> Chart:
-    """Cells of rows × columns with a validated rating; an empty cell means no validated
+    """Cells of rows by columns with a validated rating; an empty cell means no validated
     rating."""
     labels = rating_labels()
     abbr = rating_abbreviations()
@@ -308,7 +313,7 @@ def indicator_chart(
     cycles: Sequence[Cycle],
     targets: Sequence[Decimal | None],
     actuals: Sequence[Decimal | None],
-    by_sex: dict[str, Sequence[Decimal | None]],
+    by_sex: Mapping[str, Sequence[Decimal | None]],
     value_title: str,
 ) -> Chart:
     """Target against actual over the cycles, and the actual of each sex where the indicator is
@@ -342,4 +347,6 @@ def indicator_chart(
 def _round(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
-    return value.quantize(Decimal("0.1")) if value != value.to_integral_value() else value.quantize(1)
+    return (
+        value.quantize(Decimal("0.1")) if value != value.to_integral_value() else value.quantize(1)
+    )

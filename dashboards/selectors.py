@@ -131,7 +131,7 @@ def update_cells(
 ) -> list[dict[str, Any]]:
     """One row per update (no model instances): what the heatmaps and the per-entity tables show,
     with the update's obstacle count and whether its input was late, in one query."""
-    return list(
+    rows: Any = (
         updates.filter(cycle__in=[c.pk for c in cycles])
         .order_by()
         .values(
@@ -146,18 +146,20 @@ def update_cells(
         )
         .annotate(obstacle_count=Count("obstacles"))
     )
+    return list(rows)
 
 
 def obstacle_counts(
     obstacles: QuerySet[Obstacle], *, cycles: Iterable[Cycle]
 ) -> list[dict[str, Any]]:
     """Obstacles by cycle and category, with how many were escalated, in one query."""
-    return list(
+    rows: Any = (
         obstacles.filter(update__cycle__in=[c.pk for c in cycles])
         .order_by()
         .values("update__cycle_id", "category")
         .annotate(n=Count("pk"), escalated=Count("pk", filter=Q(escalate=True)))
     )
+    return list(rows)
 
 
 @dataclass
@@ -224,7 +226,7 @@ def sex_series(
     )
     if entity_id is not None:
         parts = parts.filter(value__entity_id=entity_id)
-    rows = (
+    rows: Any = (
         parts.order_by()
         .values("value__indicator_id", "value__cycle_id", "category__name", "category__position")
         .annotate(

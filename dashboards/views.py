@@ -151,7 +151,8 @@ def _trend_charts(
     return [
         charts.ratings_chart(
             "ratings",
-            title=_("Ratings by %(what)s, %(cycle)s (validated updates)") % {"what": what, "cycle": code},
+            title=_("Ratings by %(what)s, %(cycle)s (validated updates)")
+            % {"what": what, "cycle": code},
             groups=groups,
             tallies=_current(tallies, cycle),
             group_title=series_title,
@@ -215,9 +216,7 @@ def priority(request: HttpRequest, plan: str, number: int) -> HttpResponse:
     updates = page.updates().filter(assignment__deliverable__result__priority=the_priority)
     results = page.tree.results_of(number)
     groups = [Group(r.code, f"{r.code} {Truncator(r.title).words(5)}") for r in results]
-    tallies = dash.tallies(
-        updates, group="result", cycles=page.filters.trend_cycles, today=today
-    )
+    tallies = dash.tallies(updates, group="result", cycles=page.filters.trend_cycles, today=today)
     shown = [c for c in (page.filters.previous, page.cycle) if c]
     by_deliverable = dash.tallies(updates, group="deliverable", cycles=shown, today=today)
     sections = []
@@ -301,9 +300,7 @@ def deliverable(request: HttpRequest, plan: str, code: str) -> HttpResponse:
         cell["entity_obj"] = page.entity(cell["entity"])
         cell["role_label"] = DeliverableEntity.Role(cell["role"]).label
         cell["state_label"] = ProgressUpdate.State(cell["state"]).label
-        cell["rating_label"] = (
-            ProgressUpdate.Rating(cell["rating"]).label if cell["rating"] else ""
-        )
+        cell["rating_label"] = ProgressUpdate.Rating(cell["rating"]).label if cell["rating"] else ""
     return page.render(
         "dashboards/deliverable.html",
         [heat],
@@ -376,7 +373,8 @@ def scorecard(request: HttpRequest, plan: str, entity: str) -> HttpResponse:
     cycle_groups = [Group(c.pk, c.code) for c in cycles]
     ratings = charts.ratings_chart(
         "ratings",
-        title=_("Ratings of %(entity)s by cycle (validated updates)") % {"entity": the_entity.label},
+        title=_("Ratings of %(entity)s by cycle (validated updates)")
+        % {"entity": the_entity.label},
         groups=cycle_groups,
         tallies=by_cycle,
         group_title=_("Cycle"),
@@ -402,13 +400,15 @@ def scorecard(request: HttpRequest, plan: str, entity: str) -> HttpResponse:
     )
     current = dash.update_cells(updates, cycles=[page.cycle] if page.cycle else [], today=today)
     deliverables = {d.code: d for d in page.tree.deliverables}
-    current.sort(key=lambda c: deliverables[c["deliverable"]].position if c["deliverable"] in deliverables else 0)
+    current.sort(
+        key=lambda c: (
+            deliverables[c["deliverable"]].position if c["deliverable"] in deliverables else 0
+        )
+    )
     for cell in current:
         cell["deliverable_obj"] = deliverables.get(cell["deliverable"])
         cell["state_label"] = ProgressUpdate.State(cell["state"]).label
-        cell["rating_label"] = (
-            ProgressUpdate.Rating(cell["rating"]).label if cell["rating"] else ""
-        )
+        cell["rating_label"] = ProgressUpdate.Rating(cell["rating"]).label if cell["rating"] else ""
     now = by_cycle.get(page.cycle.pk) if page.cycle else None
     return page.render(
         "dashboards/scorecard.html",
@@ -447,10 +447,10 @@ def _indicator_charts(page: Page, *, wps_only: bool) -> list[tuple[Indicator, Ch
     out = []
     for row in rows:
         indicator = row.indicator
+        series = {name: [by_sex.get((indicator.pk, c.pk, name)) for c in cycles] for name in names}
         series = {
-            name: [by_sex.get((indicator.pk, c.pk, name)) for c in cycles] for name in names
+            name: values for name, values in series.items() if any(v is not None for v in values)
         }
-        series = {name: values for name, values in series.items() if any(v is not None for v in values)}
         out.append(
             (
                 indicator,
@@ -471,9 +471,7 @@ def _indicator_charts(page: Page, *, wps_only: bool) -> list[tuple[Indicator, Ch
 def indicators(request: HttpRequest, plan: str) -> HttpResponse:
     page = _page(request, plan, "indicators")
     pairs = _indicator_charts(page, wps_only=False)
-    return page.render(
-        "dashboards/indicators.html", [c for _i, c in pairs], indicator_charts=pairs
-    )
+    return page.render("dashboards/indicators.html", [c for _i, c in pairs], indicator_charts=pairs)
 
 
 def wps(request: HttpRequest, plan: str) -> HttpResponse:

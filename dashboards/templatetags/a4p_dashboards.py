@@ -35,7 +35,7 @@ def points(value: float | None) -> str:
     if value is None:
         return "—"
     rounded = round(value)
-    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
+    sign = "+" if rounded > 0 else ("\u2212" if rounded < 0 else "\u00b1")  # minus sign, plus-minus
     return f"{sign}{abs(rounded)}"
 
 
