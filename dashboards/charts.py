@@ -141,11 +141,10 @@ def ratings_chart(
         group_title=group_title,
         count_title=_("Share of validated updates"),
         rating_labels=labels,
-        title=title,
         normalize=True,
         width="container",
     )
-    return Chart(chart_id, title, spec, table)
+    return Chart(chart_id, title, _fit(spec, legend_columns=3), table)
 
 
 def trend_chart(
@@ -182,10 +181,9 @@ def trend_chart(
         period_title=_("Cycle"),
         share_title=_("On track or completed (%)"),
         series_title=series_title,
-        title=title,
         width="container",
     )
-    return Chart(chart_id, title, spec, table)
+    return Chart(chart_id, title, _fit(spec, legend_columns=2), table)
 
 
 def late_chart(
@@ -217,10 +215,9 @@ def late_chart(
         x_title=_("Cycle"),
         count_title=_("Late inputs"),
         series_title=series_title,
-        title=title,
         width="container",
     )
-    return Chart(chart_id, title, spec, table)
+    return Chart(chart_id, title, _fit(spec, legend_columns=2), table)
 
 
 def obstacles_chart(
@@ -256,10 +253,9 @@ def obstacles_chart(
         x_title=_("Cycle"),
         count_title=_("Obstacles"),
         series_title=_("Category"),
-        title=title,
         width="container",
     )
-    return Chart(chart_id, title, spec, table)
+    return Chart(chart_id, title, _fit(spec, legend_columns=3), table)
 
 
 def heatmap_chart(
@@ -300,10 +296,23 @@ def heatmap_chart(
         x_title=x_title,
         y_title=y_title,
         rating_labels=labels,
-        title=title,
         width="container",
     )
-    return Chart(chart_id, title, spec, table)
+    _legible_cells(spec)
+    return Chart(chart_id, title, _fit(spec, legend_columns=3), table)
+
+
+# Ratings whose cell colour is dark: their letters are written in white.
+DARK_CELLS = {"completed", "off_track", "discontinued"}
+
+
+def _legible_cells(spec: dict[str, Any]) -> None:
+    """Letters in white on the dark cells, in near-black on the light ones, so that they stay
+    readable (contrast) whatever the rating."""
+    for row in spec["data"]["values"]:
+        row["ink"] = "#ffffff" if row["rating"] in DARK_CELLS else "#111111"
+    text = spec["layer"][1]
+    text["encoding"]["color"] = {"field": "ink", "type": "nominal", "scale": None, "legend": None}
 
 
 def indicator_chart(
@@ -339,9 +348,21 @@ def indicator_chart(
                 )
         table.rows.append([cycle.code] + [_round(value) for _n, _k, value in series])
     spec = specs.target_actual(
-        rows, period_title=_("Cycle"), value_title=value_title, title=title, width="container"
+        rows, period_title=_("Cycle"), value_title=value_title, width="container"
     )
-    return Chart(chart_id, title, spec, table)
+    return Chart(chart_id, title, _fit(spec, legend_columns=4), table)
+
+
+def _fit(spec: dict[str, Any], *, legend_columns: int) -> dict[str, Any]:
+    """The page's figure caption carries the title, so the drawing has none; legends under a
+    chart as wide as its column wrap instead of running off its edge."""
+    spec["title"] = {"text": ""}
+    spec["config"]["legend"] = {
+        **spec["config"].get("legend", {}),
+        "columns": legend_columns,
+        "labelLimit": 220,
+    }
+    return spec
 
 
 def _round(value: Decimal | None) -> Decimal | None:

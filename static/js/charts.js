@@ -12,6 +12,7 @@
     return;
   }
   var options = {
+    mode: "vega-lite",
     actions: false,
     renderer: "svg",
     ast: true,
@@ -30,6 +31,9 @@
     } catch (error) {
       return;
     }
+    // The shared definitions name the Vega-Lite v5 schema, which this Vega-Lite 6 reads as
+    // is; without the name it does not warn about the version on every chart.
+    delete spec.$schema;
     window
       .vegaEmbed(canvas, spec, options)
       .then(function () {
