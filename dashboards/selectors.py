@@ -16,7 +16,9 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -25,7 +27,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
+from django.utils import timezone
 
 from core.charts import RATING_ORDER
 from core.models import Entity
@@ -77,19 +82,39 @@ class Tally:
         self.late += other.late
 
 
-def submitted_on_time() -> Exists:
-    """The update reached its reviewer by the cycle's due date (its first submission counts; a
-    return and resubmission later does not make it late)."""
-    return Exists(
-        Transition.objects.filter(
-            update=OuterRef("pk"), to_state=S.SUBMITTED, at__date__lte=OuterRef("cycle__due_on")
+def deadline(cycle: Cycle) -> dt.datetime:
+    """The first moment after the cycle's due date, in the site's time zone."""
+    return timezone.make_aware(dt.datetime.combine(cycle.due_on + dt.timedelta(days=1), dt.time()))
+
+
+def with_deadlines(
+    updates: QuerySet[ProgressUpdate], cycles: Iterable[Cycle]
+) -> QuerySet[ProgressUpdate]:
+    """Updates of these cycles, each with its cycle's deadline (a plain SQL CASE on the cycle, so
+    that the lateness test below compares columns and calls no function per row)."""
+    cycles = list(cycles)
+    if not cycles:
+        return updates.none().annotate(deadline=Value(None, output_field=DateTimeField()))
+    return updates.filter(cycle__in=[c.pk for c in cycles]).annotate(
+        deadline=Case(
+            *[When(cycle_id=c.pk, then=Value(deadline(c))) for c in cycles],
+            output_field=DateTimeField(),
         )
     )
 
 
 def late_condition(today: dt.date) -> Q:
-    """Late input: the due date has passed and the update had not been submitted by then."""
-    return Q(cycle__due_on__lt=today) & ~Q(submitted_on_time())
+    """Late input: the due date has passed and the update had not been submitted by then. Its
+    first submission counts (a return and a resubmission later do not make it late). The last
+    submission (`submitted_at`) settles most updates without looking at their workflow steps;
+    only the others are checked against their first "submitted" step. Needs `with_deadlines`."""
+    first_in_time = Exists(
+        Transition.objects.filter(
+            update=OuterRef("pk"), to_state=S.SUBMITTED, at__lt=OuterRef("deadline")
+        )
+    )
+    in_time = Q(submitted_at__lt=F("deadline")) | Q(first_in_time)
+    return Q(cycle__due_on__lt=today) & ~in_time
 
 
 def tallies(
@@ -98,21 +123,23 @@ def tallies(
     group: str,
     cycles: Iterable[Cycle],
     today: dt.date,
+    late: bool = True,
 ) -> dict[tuple[Any, int], Tally]:
-    """{(group key, cycle id): Tally} in one query."""
+    """{(group key, cycle id): Tally} in one query; `late=False` skips counting late inputs
+    where a page does not show them."""
     path = GROUPS[group]
     rating_counts = {
         f"r_{code}": Count("pk", filter=Q(state=S.VALIDATED, rating=code)) for code in RATING_ORDER
     }
     rows = (
-        updates.filter(cycle__in=[c.pk for c in cycles])
+        with_deadlines(updates, cycles)
         .order_by()
         .values(path, "cycle_id")
         .annotate(
             **rating_counts,
             n_updates=Count("pk"),
             n_validated=Count("pk", filter=Q(state=S.VALIDATED)),
-            n_late=Count("pk", filter=late_condition(today)),
+            n_late=Count("pk", filter=late_condition(today)) if late else Value(0),
         )
     )
     out: dict[tuple[Any, int], Tally] = {}
@@ -132,7 +159,7 @@ def update_cells(
     """One row per update (no model instances): what the heatmaps and the per-entity tables show,
     with the update's obstacle count and whether its input was late, in one query."""
     rows: Any = (
-        updates.filter(cycle__in=[c.pk for c in cycles])
+        with_deadlines(updates, cycles)
         .order_by()
         .values(
             "pk",

@@ -484,8 +484,8 @@ def wps(request: HttpRequest, plan: str) -> HttpResponse:
     base = page.updates()
     wps_updates = base.filter(assignment__deliverable__markers__code=WPS)
     by_deliverable = dash.tallies(wps_updates, group="deliverable", cycles=cycles, today=today)
-    wps_total = dash.tallies(wps_updates, group="plan", cycles=cycles, today=today)
-    all_total = dash.tallies(base, group="plan", cycles=cycles, today=today)
+    wps_total = dash.tallies(wps_updates, group="plan", cycles=cycles, today=today, late=False)
+    all_total = dash.tallies(base, group="plan", cycles=cycles, today=today, late=False)
     both = {(WPS, k[1]): t for k, t in wps_total.items()} | {
         ("all", k[1]): t for k, t in all_total.items()
     }

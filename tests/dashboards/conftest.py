@@ -88,6 +88,20 @@ def shape(
                     update=update, action="submit", from_state=S.DRAFT, to_state=S.SUBMITTED, at=at
                 )
             )
+            update.submitted_at = at
+            if state == S.VALIDATED and rng.random() < 0.3:
+                # Returned and resubmitted after the due date: still on time if the first
+                # submission was.
+                update.submitted_at = at + dt.timedelta(days=rng.randint(5, 20))
+                transitions.append(
+                    Transition(
+                        update=update,
+                        action="resubmit",
+                        from_state=S.RETURNED,
+                        to_state=S.RESUBMITTED,
+                        at=update.submitted_at,
+                    )
+                )
             late = offset > 0
         found: list[tuple[str, bool]] = []
         if state != S.DRAFT and rng.random() < 0.3:
@@ -122,7 +136,7 @@ def shape(
                 obstacles=tuple(found),
             )
         )
-    ProgressUpdate.objects.bulk_update(updates, ["state", "rating", "sensitivity"])
+    ProgressUpdate.objects.bulk_update(updates, ["state", "rating", "sensitivity", "submitted_at"])
     Transition.objects.bulk_create(transitions)
     Obstacle.objects.bulk_create(obstacles)
     return records
