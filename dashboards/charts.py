@@ -230,7 +230,7 @@ def obstacles_chart(
 ) -> Chart:
     grid: dict[tuple[int, str], dict[str, int]] = {}
     for row in counts:
-        grid[(row["update__cycle_id"], row["category"])] = row
+        grid[(row["cycle_id"], row["category"])] = row
     rows: list[dict[str, Any]] = []
     table = Table(
         [_("Cycle")] + [label for _code, label in categories] + [_("Total"), _("Escalated")],

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -57,17 +57,15 @@ class Filters:
 
     def narrow(self, updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
         """Progress updates restricted to the priority, entity and marker chosen."""
-        return updates.filter(self.update_scope())
-
-    def update_scope(self, prefix: str = "") -> Q:
-        q = Q()
         if self.priority is not None:
-            q &= Q(**{f"{prefix}assignment__deliverable__result__priority__number": self.priority})
+            updates = updates.filter(
+                assignment__deliverable__result__priority__number=self.priority
+            )
         if self.entity is not None:
-            q &= Q(**{f"{prefix}assignment__entity_id": self.entity.pk})
+            updates = updates.filter(assignment__entity_id=self.entity.pk)
         if self.marker is not None:
-            q &= Q(**{f"{prefix}assignment__deliverable__markers": self.marker.pk})
-        return q
+            updates = updates.filter(assignment__deliverable__markers=self.marker.pk)
+        return updates
 
 
 def default_cycle(cycles: list[Cycle]) -> Cycle | None:

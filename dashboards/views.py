@@ -28,7 +28,7 @@ from plans.models import DeliverableEntity, Plan
 from plans.selectors import plan_for
 from reporting.access import require_internal
 from reporting.models import Cycle, Obstacle, ProgressUpdate
-from reporting.selectors import obstacles_visible_to, updates_visible_to
+from reporting.selectors import updates_visible_to
 
 WPS = "wps"
 
@@ -392,10 +392,7 @@ def scorecard(request: HttpRequest, plan: str, entity: str) -> HttpResponse:
         title=_("Obstacles reported by %(entity)s, by category and cycle")
         % {"entity": the_entity.label},
         cycles=cycles,
-        counts=dash.obstacle_counts(
-            obstacles_visible_to(request.user).filter(page.filters.update_scope("update__")),
-            cycles=cycles,
-        ),
+        counts=dash.obstacle_counts(updates, cycles=cycles),
         categories=Obstacle.Category.choices,
     )
     current = dash.update_cells(updates, cycles=[page.cycle] if page.cycle else [], today=today)
@@ -519,10 +516,7 @@ def wps(request: HttpRequest, plan: str) -> HttpResponse:
 def obstacles(request: HttpRequest, plan: str) -> HttpResponse:
     page = _page(request, plan, "obstacles")
     cycles = page.filters.trend_cycles
-    counts = dash.obstacle_counts(
-        obstacles_visible_to(request.user).filter(page.filters.update_scope("update__")),
-        cycles=cycles,
-    )
+    counts = dash.obstacle_counts(page.updates(), cycles=cycles)
     chart = charts.obstacles_chart(
         "obstacles",
         title=_("Obstacles by category and cycle"),
