@@ -11,6 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -27,6 +30,26 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     caption: str = ""
+
+    def html(self) -> SafeString:
+        """The table's head and body. Built here rather than in a template loop: the heatmap's
+        table alone has thousands of cells."""
+        head = "".join(
+            ('<th scope="col">' if i == 0 else '<th scope="col" class="num">') + escape(c) + "</th>"
+            for i, c in enumerate(self.columns)
+        )
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f'<th scope="row">{escape(_shown(cell))}</th>'
+                if i == 0
+                else f'<td class="num">{escape(_shown(cell))}</td>'
+                for i, cell in enumerate(row)
+            )
+            + "</tr>"
+            for row in self.rows
+        )
+        return mark_safe(f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>")  # noqa: S308  (every part escaped above)
 
     def csv_text(self) -> str:
         out = io.StringIO()
@@ -48,6 +71,18 @@ class Chart:
     @property
     def has_data(self) -> bool:
         return bool(self.spec.get("data", {}).get("values"))
+
+
+def _shown(cell: Cell) -> str:
+    """A cell as the page shows it: missing as "—", a share (float) as a whole percentage,
+    decimals as typed."""
+    if cell is None or cell == "":
+        return "—"
+    if isinstance(cell, float):
+        return f"{number_format(round(cell), 0)} %"
+    if isinstance(cell, Decimal):
+        return number_format(cell.normalize(), use_l10n=True)
+    return str(cell)
 
 
 def _plain(cell: Cell) -> str:

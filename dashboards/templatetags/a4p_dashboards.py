@@ -1,25 +1,11 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils.formats import number_format
 
 register = template.Library()
-
-
-@register.filter
-def cell(value: Any) -> str:
-    """A table cell of a dashboard: missing as "—", a share (float) as a whole percentage,
-    decimals as typed."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, float):
-        return f"{number_format(round(value), 0)} %"
-    if isinstance(value, Decimal):
-        return number_format(value.normalize(), use_l10n=True)
-    return str(value)
 
 
 @register.filter
