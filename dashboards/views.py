@@ -143,23 +143,43 @@ def _trend_charts(
     tallies: dict[tuple[Any, int], Tally],
     groups: list[Group],
     *,
-    what: str,
-    series_title: str,
+    level: str,
 ) -> list[Chart]:
-    cycle = page.cycle
-    code = cycle.code if cycle else ""
+    """Ratings in the cycle, the share's trend and late inputs, one row or line per priority,
+    result or deliverable (`level`). Titles are whole sentences for the translators."""
+    code = page.cycle.code if page.cycle else ""
+    titles = {
+        "priority": (
+            _("Ratings by priority, %(cycle)s (validated updates)") % {"cycle": code},
+            _("Share on track or completed, by priority and cycle"),
+            _("Late inputs by cycle and priority"),
+            _("Priority"),
+        ),
+        "result": (
+            _("Ratings by result, %(cycle)s (validated updates)") % {"cycle": code},
+            _("Share on track or completed, by result and cycle"),
+            _("Late inputs by cycle and result"),
+            _("Result"),
+        ),
+        "deliverable": (
+            _("Ratings by deliverable, %(cycle)s (validated updates)") % {"cycle": code},
+            _("Share on track or completed, by deliverable and cycle"),
+            _("Late inputs by cycle and deliverable"),
+            _("Deliverable"),
+        ),
+    }
+    ratings_title, trend_title, late_title, series_title = titles[level]
     return [
         charts.ratings_chart(
             "ratings",
-            title=_("Ratings by %(what)s, %(cycle)s (validated updates)")
-            % {"what": what, "cycle": code},
+            title=ratings_title,
             groups=groups,
-            tallies=_current(tallies, cycle),
+            tallies=_current(tallies, page.cycle),
             group_title=series_title,
         ),
         charts.trend_chart(
             "trend",
-            title=_("Share on track or completed, by %(what)s and cycle") % {"what": what},
+            title=trend_title,
             cycles=page.filters.trend_cycles,
             series=groups,
             tallies=tallies,
@@ -167,7 +187,7 @@ def _trend_charts(
         ),
         charts.late_chart(
             "late",
-            title=_("Late inputs by cycle and %(what)s") % {"what": what},
+            title=late_title,
             cycles=page.filters.trend_cycles,
             series=groups,
             tallies=tallies,
@@ -198,7 +218,7 @@ def overview(request: HttpRequest, plan: str) -> HttpResponse:
         change = total.share - before.share
     return page.render(
         "dashboards/overview.html",
-        _trend_charts(page, tallies, groups, what=_("priority"), series_title=_("Priority")),
+        _trend_charts(page, tallies, groups, level="priority"),
         rows=rows,
         total=total,
         total_change=change,
@@ -233,7 +253,7 @@ def priority(request: HttpRequest, plan: str, number: int) -> HttpResponse:
         )
     return page.render(
         "dashboards/priority.html",
-        _trend_charts(page, tallies, groups, what=_("result"), series_title=_("Result")),
+        _trend_charts(page, tallies, groups, level="result"),
         fixed=("priority",),
         priority=the_priority,
         rows=_summary_rows(groups, tallies, page.filters),
@@ -258,7 +278,7 @@ def result(request: HttpRequest, plan: str, code: str) -> HttpResponse:
     )
     return page.render(
         "dashboards/result.html",
-        _trend_charts(page, tallies, groups, what=_("deliverable"), series_title=_("Deliverable")),
+        _trend_charts(page, tallies, groups, level="deliverable"),
         fixed=("priority",),
         result=the_result,
         rows=_summary_rows(groups, tallies, page.filters),
@@ -477,7 +497,11 @@ def wps(request: HttpRequest, plan: str) -> HttpResponse:
     page = _page(request, plan, "wps")
     today = timezone.localdate()
     cycles = page.filters.trend_cycles
-    marked = page.tree.deliverables_marked(WPS)
+    marked = [
+        d
+        for d in page.tree.deliverables_marked(WPS)
+        if page.filters.priority in (None, d.result.priority.number)
+    ]
     base = page.updates()
     wps_updates = base.filter(assignment__deliverable__markers__code=WPS)
     by_deliverable = dash.tallies(wps_updates, group="deliverable", cycles=cycles, today=today)
@@ -507,6 +531,7 @@ def wps(request: HttpRequest, plan: str) -> HttpResponse:
     return page.render(
         "dashboards/wps.html",
         [ratings, trend] + [c for _i, c in pairs],
+        fixed=("marker",),
         rows=_summary_rows(groups, by_deliverable, page.filters),
         deliverables={d.code: d for d in marked},
         indicator_charts=pairs,
