@@ -24,7 +24,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from core import charts
@@ -588,7 +588,7 @@ def build_report(
             _("Priority"),
             previous_cycle.code if previous_cycle else _("Previous cycle"),
             cycle.code,
-            _("Change"),
+            pgettext("difference", "Change"),
         ],
         rows=change_rows,
     )
