@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from core.models import MemberState, Mission
-from registers.models import Case, FollowUpStep, Victim
+from registers.models import STAGE_BITS, Case, FollowUpStep, Victim
 from reporting.models import Sensitivity
 
 BATCH = 5000
@@ -101,19 +101,7 @@ def make_cases(
                 mission = missions[rng.randrange(len(missions))]
                 date = start + dt.timedelta(days=rng.randrange(span + 1))
                 level = rng.choices(range(7), weights=[30, 25, 12, 10, 8, 8, 7])[0]
-                cases.append(
-                    (
-                        date,
-                        mission.pk,
-                        rng.choice(TYPES),
-                        STATUS_AT[level],
-                        source,
-                        now,
-                        now,
-                        *("", "", "", ""),
-                        Sensitivity.INTERNAL,
-                    )
-                )
+                incident_type = rng.choice(TYPES)
                 victims = [
                     (
                         states[rng.choice(codes)] if codes and rng.random() < 0.9 else None,
@@ -124,11 +112,30 @@ def make_cases(
                     for _ in range(rng.randint(1, 4))
                 ]
                 plans.append((date, level, victims))
+                killed = sum(1 for v in victims if v[2] == Victim.Outcome.KILLED)
+                cases.append(
+                    (
+                        date,
+                        mission.pk,
+                        incident_type,
+                        STATUS_AT[level],
+                        source,
+                        now,
+                        now,
+                        *("", "", "", ""),
+                        Sensitivity.INTERNAL,
+                        # The tallies that tallies_refresh would compute.
+                        killed,
+                        len(victims) - killed,
+                        sum(STAGE_BITS[stage] for stage in STAGES[:level]),
+                    )
+                )
             case_ids = _insert(
                 Case,
                 ["incident_date", "mission_id", "incident_type", "status", "source",
                  "created_at", "updated_at", "place", "description", "suspected_perpetrators",
-                 "internal_notes", "sensitivity"],
+                 "internal_notes", "sensitivity", "victims_killed", "victims_injured",
+                 "stages_reached"],
                 cases,
                 ids=True,
             )  # fmt: skip
