@@ -281,7 +281,7 @@ class Victim(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         old = Victim.objects.filter(pk=self.pk).values_list("case_id", flat=True).first()
         super().save(*args, **kwargs)
-        tallies_refresh({self.case_id, old} - {None})
+        tallies_refresh({i for i in (self.case_id, old) if i is not None})
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         case_id = self.case_id
@@ -335,7 +335,7 @@ class FollowUpStep(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         old = FollowUpStep.objects.filter(pk=self.pk).values_list("case_id", flat=True).first()
         super().save(*args, **kwargs)
-        tallies_refresh({self.case_id, old} - {None})
+        tallies_refresh({i for i in (self.case_id, old) if i is not None})
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         case_id = self.case_id

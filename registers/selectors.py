@@ -29,10 +29,16 @@ def cases_concerning_states(states: Any) -> Q:
     states = states if isinstance(states, QuerySet) else list(states)
     nationals = Victim.objects.filter(nationality_id__in=states).order_by().values("case_id")
     on_territory = Case.objects.filter(country_id__in=states).order_by().values("pk")
-    hosted = Case.objects.filter(
-        country__isnull=True,
-        mission_id__in=HostStates.objects.filter(memberstate_id__in=states).values("mission_id"),
-    ).order_by().values("pk")
+    hosted = (
+        Case.objects.filter(
+            country__isnull=True,
+            mission_id__in=HostStates.objects.filter(memberstate_id__in=states).values(
+                "mission_id"
+            ),
+        )
+        .order_by()
+        .values("pk")
+    )
     return Q(pk__in=nationals.union(on_territory, hosted))
 
 
@@ -52,6 +58,18 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     if not visible:
         return cases.none()
     return cases.filter(visible)
+
+
+def cases_for_statistics(user: Any) -> QuerySet[Case] | None:
+    """The cases whose aggregates the user may see (statistics page, dashboards), or None when
+    the user may see none. The planning unit sees aggregates of every case (it consolidates the
+    report) though it reads no case; anyone else the aggregates of the cases it may read."""
+    a = register_access_for(user)
+    if not a.any:
+        return None
+    if a.aggregates and not a.missions and not a.all_cases:
+        return Case.objects.all()
+    return cases_visible_to(user)
 
 
 def with_followup(cases: QuerySet[Case]) -> QuerySet[Case]:

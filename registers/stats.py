@@ -47,18 +47,36 @@ def _mission_names(ids: Any) -> dict[int, str]:
 
 def cases_by_year(cases: QuerySet[Case]) -> list[dict[str, Any]]:
     """[{"year", "cases", "killed", "injured"}], oldest first. One query."""
-    return list(
+    rows: Any = (
         cases.order_by()
         .values(year=F("incident_year"))
         .annotate(**CASE_TALLIES)
         .order_by("incident_year")
     )
+    return [dict(row) for row in rows]
+
+
+def cases_by_year_and_mission(cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    """[{"year", "mission_id", "mission", "cases", "killed", "injured"}], by year then mission:
+    what a chart stacked by mission draws, and the totals by year or by mission add up from it.
+    Two queries (the counts, then the missions' names)."""
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in cases.order_by()
+        .values("mission_id", year=F("incident_year"))
+        .annotate(**CASE_TALLIES)
+    ]
+    names = _mission_names({row["mission_id"] for row in rows})
+    for row in rows:
+        row["mission"] = names.get(row["mission_id"], "")
+    rows.sort(key=lambda row: (row["year"], row["mission"]))
+    return rows
 
 
 def cases_by_mission(cases: QuerySet[Case]) -> list[dict[str, Any]]:
     """[{"mission_id", "mission", "cases", "killed", "injured"}], most cases first. Two queries
     (the counts, then the missions' names)."""
-    rows = list(cases.order_by().values("mission_id").annotate(**CASE_TALLIES))
+    rows: Any = list(cases.order_by().values("mission_id").annotate(**CASE_TALLIES))
     names = _mission_names(row["mission_id"] for row in rows)
     out = [
         {
@@ -168,7 +186,7 @@ def followup_by_year(cases: QuerySet[Case]) -> list[dict[str, Any]]:
 def followup_by_mission(cases: QuerySet[Case]) -> list[dict[str, Any]]:
     """[{"mission", "cases", <stage>: cases that reached it, …}], most cases first. Two
     queries (the counts, then the missions' names)."""
-    rows = list(
+    rows: Any = list(
         cases.order_by()
         .values("mission_id")
         .annotate(
@@ -177,6 +195,8 @@ def followup_by_mission(cases: QuerySet[Case]) -> list[dict[str, Any]]:
         )
     )
     names = _mission_names(row["mission_id"] for row in rows)
-    out = [{"mission": names.get(row.pop("mission_id"), ""), **row} for row in rows]
+    out: list[dict[str, Any]] = [
+        {"mission": names.get(row.pop("mission_id"), ""), **row} for row in rows
+    ]
     out.sort(key=lambda row: (-row["cases"], row["mission"]))
     return out
