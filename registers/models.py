@@ -179,7 +179,10 @@ class Case(models.Model):
                 ],
                 name="case_mission_tallies",
             ),
-            models.Index(fields=["incident_type", "mission"]),
+            # Covering the count by type of incident, over a range of years, of some missions.
+            models.Index(
+                fields=["incident_type", "incident_year", "mission"], name="case_type_year"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

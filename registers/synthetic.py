@@ -80,13 +80,16 @@ def make_cases(
     start: dt.date = dt.date(2013, 1, 1),
     end: dt.date = dt.date(2024, 6, 30),
     source: str = Case.Source.SYNTHETIC,
+    missions: list[str] | None = None,
 ) -> int:
     """Create n cases (with one to four victims and zero to six follow-up steps each) between
-    two dates; returns the number of cases created."""
+    two dates, in these missions (codes; by default eight of the largest); returns the number of
+    cases created."""
     rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
-    missions = list(
-        Mission.objects.filter(entity__code__in=MISSIONS).order_by("entity__code")
-    ) or list(Mission.objects.order_by("entity__code")[:8])
+    chosen = list(
+        Mission.objects.filter(entity__code__in=missions or MISSIONS).order_by("entity__code")
+    )
+    chosen = chosen or list(Mission.objects.order_by("entity__code")[:8])
     states = dict(MemberState.objects.filter(iso3__in=NATIONALITIES).values_list("iso3", "pk"))
     codes = [c for c in NATIONALITIES if c in states]
     span = (end - start).days
@@ -98,7 +101,7 @@ def make_cases(
             cases: list[tuple[Any, ...]] = []
             now = timezone.now()
             for _ in range(size):
-                mission = missions[rng.randrange(len(missions))]
+                mission = chosen[rng.randrange(len(chosen))]
                 date = start + dt.timedelta(days=rng.randrange(span + 1))
                 level = rng.choices(range(7), weights=[30, 25, 12, 10, 8, 8, 7])[0]
                 incident_type = rng.choice(TYPES)
