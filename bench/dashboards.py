@@ -339,22 +339,39 @@ def step_indicators(rng: random.Random, state: dict[str, Any]) -> int:
 
 
 def step_registers(rng: random.Random, state: dict[str, Any]) -> int:
-    """REGISTER HOOK: the registers (crimes against peacekeepers first) are built on another
-    branch. When one lands, generate its REGISTER_ROWS (100,000) rows here — spread over the
-    50 entities' missions and the 10 years of `state["cycles"]`, with bulk_create — and add its
-    dashboard page to PAGES below."""
-    return 0
+    """REGISTER_ROWS (100,000) cases of the register of crimes against peacekeepers, with one to
+    four victims each (about 150,000) and their follow-up steps, spread over the missions among
+    the 50 entities and the 10 years of the cycles (plain multi-row inserts)."""
+    from core.models import Entity
+    from registers.synthetic import make_cases
+
+    missions = [e.code for e in state["entities"] if e.kind == Entity.Kind.MISSION]
+    first, last = state["cycles"][0], state["cycles"][-1]
+    return make_cases(
+        n=REGISTER_ROWS,
+        seed=rng.randrange(1 << 30),
+        start=first.period_start,
+        end=last.period_end,
+        missions=missions,
+    )
 
 
 def step_users(state: dict[str, Any]) -> int:
     from accounts.models import Membership, Role, User
-    from core.models import Entity
+    from core.models import Entity, MemberState
 
     leader = User.objects.create_user("bench.leader", password=None)
     Membership.objects.create(
         user=leader, role=Role.SENIOR_LEADERSHIP, entity=Entity.objects.get(code="dpo")
     )
-    return 1
+    # A Member State delegate, for the register's portal.
+    delegate = User.objects.create_user("bench.delegate", password=None)
+    Membership.objects.create(
+        user=delegate,
+        role=Role.MEMBER_STATE_DELEGATE,
+        member_state=MemberState.objects.get(iso3="BGD"),
+    )
+    return 2
 
 
 # Measures --------------------------------------------------------------------------------------
@@ -391,10 +408,22 @@ def pages(plan_code: str) -> list[tuple[str, str]]:
         ("WPS", f"{base}/wps/"),
         ("obstacles by category", f"{base}/obstacles/"),
         ("a chart as CSV (overview trend)", f"{base}/?csv=trend"),
+        ("registers: 100,000 cases x 10 years", f"{base}/registers/"),
+        (f"registers, one mission ({entity})", f"{base}/registers/?entity={entity}"),
+        ("registers: a chart as CSV (cases by year)", f"{base}/registers/?csv=cases"),
+        ("register's statistics page (all cases)", "/registers/crimes/statistics/"),
     ]
 
 
-def measure_pages(urls: list[tuple[str, str]]) -> list[tuple[str, float, int]]:
+# Pages measured as another user than bench.leader (not in the load test).
+OTHER_PAGES = [
+    ("register's portal, delegate of Bangladesh", "/registers/portal/", "bench.delegate"),
+]
+
+
+def measure_pages(
+    urls: list[tuple[str, str]], username: str = "bench.leader"
+) -> list[tuple[str, float, int]]:
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections, connection
     from django.test import Client
@@ -406,7 +435,7 @@ def measure_pages(urls: list[tuple[str, str]]) -> list[tuple[str, float, int]]:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     client = Client()
-    client.force_login(User.objects.get(username="bench.leader"))
+    client.force_login(User.objects.get(username=username))
     rows = []
     for label, url in urls:
         with CaptureQueriesContext(connection) as queries:
@@ -542,8 +571,13 @@ def main() -> None:
         f"{Cycle.objects.count()} cycles, {ProgressUpdate.objects.count():,} progress updates, "
         f"{Obstacle.objects.count():,} obstacles"
     )
+    from registers.models import Case, Victim
+
+    print(f"register: {Case.objects.count():,} cases, {Victim.objects.count():,} victims")
     urls = pages(plan.code)
     rows = measure_pages(urls)
+    for label, url, username in OTHER_PAGES:
+        rows += measure_pages([(label, url)], username)
     engine = connection.vendor
     if engine == "postgresql":
         with connection.cursor() as cursor:

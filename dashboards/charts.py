@@ -406,3 +406,115 @@ def _round(value: Decimal | None) -> Decimal | None:
     return (
         value.quantize(Decimal("0.1")) if value != value.to_integral_value() else value.quantize(1)
     )
+
+
+# Registers ------------------------------------------------------------------------------------
+
+
+def register_cases_chart(
+    chart_id: str,
+    *,
+    title: str,
+    years: Sequence[int],
+    missions: Sequence[str],
+    counts: Mapping[tuple[int, str], int],
+) -> Chart:
+    """Cases by year of the incident, stacked by mission; the table gives a column per mission
+    and the year's total."""
+    rows: list[dict[str, Any]] = []
+    table = Table([_("Year"), *missions, _("Total")], caption=title)
+    for year in years:
+        line: list[Cell] = [str(year)]
+        for mission in missions:
+            n = counts.get((year, mission), 0)
+            line.append(n)
+            if n:
+                rows.append({"x": str(year), "x_order": year, "series": mission, "count": n})
+        table.rows.append([*line, sum(counts.get((year, m), 0) for m in missions)])
+    spec = specs.stacked_counts(
+        rows,
+        x_title=_("Year"),
+        count_title=_("Cases"),
+        series_title=_("Mission"),
+        width="container",
+    )
+    return Chart(chart_id, title, _fit(spec, legend_columns=4), table)
+
+
+def register_victims_chart(
+    chart_id: str,
+    *,
+    title: str,
+    years: Sequence[int],
+    killed: Mapping[int, int],
+    injured: Mapping[int, int],
+) -> Chart:
+    """Peacekeepers killed and injured by year of the incident, stacked."""
+    killed_label, injured_label = _("Killed"), _("Injured")
+    rows: list[dict[str, Any]] = []
+    table = Table([_("Year"), killed_label, injured_label, _("Total")], caption=title)
+    for year in years:
+        k, i = killed.get(year, 0), injured.get(year, 0)
+        for label, n in ((killed_label, k), (injured_label, i)):
+            if n:
+                rows.append({"x": str(year), "x_order": year, "series": label, "count": n})
+        table.rows.append([str(year), k, i, k + i])
+    spec = specs.stacked_counts(
+        rows,
+        x_title=_("Year"),
+        count_title=_("Personnel"),
+        series_title=" ",
+        width="container",
+    )
+    return Chart(chart_id, title, _fit(spec, legend_columns=2), table)
+
+
+def register_bar_chart(
+    chart_id: str,
+    *,
+    title: str,
+    label_title: str,
+    rows_: Sequence[dict[str, Any]],
+    extra: Sequence[tuple[str, str]] = (),
+) -> Chart:
+    """One bar per label (mission, type of incident), most cases first; `extra` adds table
+    columns (key, heading) such as killed and injured. Rows: {"label", "cases", …}."""
+    table = Table([label_title, _("Cases"), *[heading for _key, heading in extra]], caption=title)
+    for row in rows_:
+        table.rows.append([row["label"], row["cases"], *[row[key] for key, _h in extra]])
+    spec = specs.counts_bar(
+        [{"label": row["label"], "count": row["cases"]} for row in rows_ if row["cases"]],
+        label_title=label_title,
+        count_title=_("Cases"),
+        width="container",
+    )
+    return Chart(chart_id, title, _fit(spec, legend_columns=1), table)
+
+
+def register_followup_chart(
+    chart_id: str, *, title: str, years: Sequence[int], rows_: Sequence[dict[str, Any]]
+) -> Chart:
+    """Share of the cases of each year in which the host State has taken a judicial step. A year
+    without cases has no share (a gap), never zero."""
+    series = _("Cases with judicial follow-up")
+    by_year = {row["year"]: row for row in rows_}
+    values: list[dict[str, Any]] = []
+    table = Table([_("Year"), _("Cases"), _("With judicial follow-up"), _("Share")], caption=title)
+    for year in years:
+        row = by_year.get(year)
+        share = row["share"] if row else None
+        table.rows.append(
+            [str(year), row["cases"] if row else 0, row["with_followup"] if row else 0, share]
+        )
+        if share is not None:
+            values.append(
+                {"period": str(year), "period_order": year, "series": series, "share": share}
+            )
+    spec = specs.share_trend(
+        values,
+        period_title=_("Year"),
+        share_title=_("Cases with judicial follow-up (%)"),
+        series_title=series,
+        width="container",
+    )
+    return Chart(chart_id, title, _fit(spec, legend_columns=1), table)

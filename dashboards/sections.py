@@ -1,6 +1,6 @@
 """The dashboard pages listed in every dashboard's section navigation, in order.
 
-A new section (the registers, once they exist) is one more entry here plus its view and URL."""
+A new section is one more entry here plus its view and URL."""
 
 from __future__ import annotations
 
@@ -23,4 +23,5 @@ SECTIONS: list[Section] = [
     Section("indicators", "dashboard-indicators", _("Indicators")),
     Section("wps", "dashboard-wps", _("Women, peace and security")),
     Section("obstacles", "dashboard-obstacles", _("Obstacles")),
+    Section("registers", "dashboard-registers", _("Registers")),
 ]

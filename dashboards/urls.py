@@ -24,4 +24,5 @@ urlpatterns = [
     path("plans/<slug:plan>/dashboard/indicators/", views.indicators, name="dashboard-indicators"),
     path("plans/<slug:plan>/dashboard/wps/", views.wps, name="dashboard-wps"),
     path("plans/<slug:plan>/dashboard/obstacles/", views.obstacles, name="dashboard-obstacles"),
+    path("plans/<slug:plan>/dashboard/registers/", views.registers, name="dashboard-registers"),
 ]

@@ -26,6 +26,9 @@ from indicators.models import Indicator
 from indicators.selectors import tracking_table
 from plans.models import DeliverableEntity, Plan
 from plans.selectors import plan_for
+from registers import selectors as register_selectors
+from registers import stats as register_stats
+from registers.access import register_access_for
 from reporting.access import require_internal
 from reporting.models import Cycle, Obstacle, ProgressUpdate
 from reporting.selectors import updates_visible_to
@@ -550,3 +553,92 @@ def obstacles(request: HttpRequest, plan: str) -> HttpResponse:
         categories=Obstacle.Category.choices,
     )
     return page.render("dashboards/obstacles.html", [chart])
+
+
+def registers(request: HttpRequest, plan: str) -> HttpResponse:
+    """Crimes against peacekeepers (the register of Security Council resolution 2589): cases by
+    year and mission, personnel killed and injured, cases by type of incident, and the share of
+    cases with judicial follow-up, over the years of the cycles chosen. The cases are those whose
+    aggregates the user may see under the register's rules (`cases_for_statistics`, through
+    `cases_visible_to`); a mission chosen as entity narrows them to its cases."""
+    page = _page(request, plan, "registers")
+    cases = register_selectors.cases_for_statistics(request.user)
+    cycles = page.filters.trend_cycles
+    if cases is None or not cycles:
+        return page.render("dashboards/registers.html", [], no_access=cases is None)
+    first, last = cycles[0].period_start.year, cycles[-1].period_end.year
+    years = list(range(first, last + 1))
+    cases = cases.filter(incident_year__gte=first, incident_year__lte=last)
+    entity = page.filters.entity
+    notice = ""
+    if entity is not None:
+        if entity.kind == Entity.Kind.MISSION:
+            cases = cases.filter(mission_id=entity.pk)
+        else:
+            notice = _(
+                "%(entity)s is not a mission: the register counts the cases of every mission."
+            ) % {"entity": entity.label}
+    cells = register_stats.cases_by_year_and_mission(cases)
+    missions: dict[str, dict[str, Any]] = {}
+    killed: dict[int, int] = {}
+    injured: dict[int, int] = {}
+    for cell in cells:
+        row = missions.setdefault(
+            cell["mission"], {"label": cell["mission"], "cases": 0, "killed": 0, "injured": 0}
+        )
+        for key in ("cases", "killed", "injured"):
+            row[key] += cell[key]
+        killed[cell["year"]] = killed.get(cell["year"], 0) + cell["killed"]
+        injured[cell["year"]] = injured.get(cell["year"], 0) + cell["injured"]
+    by_mission = sorted(missions.values(), key=lambda r: (-r["cases"], r["label"]))
+    span = {"first": first, "last": last}
+    charts_ = [
+        charts.register_cases_chart(
+            "cases",
+            title=_("Cases by year and mission, %(first)s to %(last)s") % span,
+            years=years,
+            missions=sorted(missions),
+            counts={(c["year"], c["mission"]): c["cases"] for c in cells},
+        ),
+        charts.register_victims_chart(
+            "victims",
+            title=_("Personnel killed and injured by year, %(first)s to %(last)s") % span,
+            years=years,
+            killed=killed,
+            injured=injured,
+        ),
+        charts.register_bar_chart(
+            "missions",
+            title=_("Cases by mission, %(first)s to %(last)s") % span,
+            label_title=_("Mission"),
+            rows_=by_mission,
+            extra=[("killed", _("Killed")), ("injured", _("Injured"))],
+        ),
+        charts.register_bar_chart(
+            "types",
+            title=_("Cases by type of incident, %(first)s to %(last)s") % span,
+            label_title=_("Type of incident"),
+            rows_=register_stats.cases_by_incident_type(cases),
+        ),
+        charts.register_followup_chart(
+            "followup",
+            title=_("Share of the cases with judicial follow-up, by year of the incident"),
+            years=years,
+            rows_=register_stats.followup_by_year(cases),
+        ),
+    ]
+    total = sum(r["cases"] for r in by_mission)
+    return page.render(
+        "dashboards/registers.html",
+        charts_,
+        no_access=False,
+        notice=notice,
+        first=first,
+        last=last,
+        totals={
+            "cases": total,
+            "killed": sum(killed.values()),
+            "injured": sum(injured.values()),
+        },
+        aggregates_only=not register_access_for(request.user).any_cases,
+    )

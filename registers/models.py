@@ -5,13 +5,45 @@ import. Writes live in registers/services.py; reads through registers/selectors.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import Sensitivity
+
+
+class Year(Func):
+    """The year of a date column as an integer, in plain built-in SQL (no Python function per row
+    on SQLite, unlike `ExtractYear`), so that the database can store it in a generated column."""
+
+    arity = 1
+    output_field = IntegerField()
+    template = "CAST(EXTRACT(YEAR FROM %(expressions)s) AS integer)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite stores dates as ISO text: YYYY-MM-DD.
+        return self.as_sql(
+            compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS integer)", **extra
+        )
+
+
+TALLIES = ("victims_killed", "victims_injured", "stages_reached")
 
 
 class Case(models.Model):
@@ -42,6 +74,14 @@ class Case(models.Model):
         SYNTHETIC = "synthetic", _("Synthetic data")
 
     incident_date = models.DateField(_("date of the incident"))
+    # Kept by the database itself from incident_date (every writer, raw inserts included), and
+    # indexed: the statistics group by year without computing a date function per row.
+    incident_year = models.GeneratedField(
+        expression=Year("incident_date"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        verbose_name=_("year of the incident"),
+    )
     mission = models.ForeignKey(
         "core.Mission",
         verbose_name=_("mission"),
@@ -102,6 +142,12 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    # Tallies of the case's victims and follow-up, kept by `tallies_refresh` (victims' and steps'
+    # save and delete, the import, the synthetic data), so that the statistics read cases only.
+    victims_killed = models.PositiveIntegerField(default=0, editable=False)
+    victims_injured = models.PositiveIntegerField(default=0, editable=False)
+    # One bit per follow-up stage reached (STAGE_BITS).
+    stages_reached = models.PositiveSmallIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -112,6 +158,31 @@ class Case(models.Model):
             models.Index(fields=["mission", "incident_date"]),
             models.Index(fields=["incident_date"]),
             models.Index(fields=["country"]),
+            # Covering the statistics: grouped by year or mission, read from the index alone.
+            models.Index(
+                fields=[
+                    "incident_year",
+                    "mission",
+                    "victims_killed",
+                    "victims_injured",
+                    "stages_reached",
+                ],
+                name="case_year_tallies",
+            ),
+            models.Index(
+                fields=[
+                    "mission",
+                    "incident_year",
+                    "victims_killed",
+                    "victims_injured",
+                    "stages_reached",
+                ],
+                name="case_mission_tallies",
+            ),
+            # Covering the count by type of incident, over a range of years, of some missions.
+            models.Index(
+                fields=["incident_type", "incident_year", "mission"], name="case_type_year"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -134,6 +205,18 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """An update leaves the tallies alone: a case read before a victim was added must not
+        write its stale counts back."""
+        updating = not self._state.adding and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and not f.generated and f.name not in TALLIES
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:
@@ -188,12 +271,26 @@ class Victim(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["nationality", "case"])]
+        indexes = [
+            models.Index(fields=["nationality", "case"]),
+            models.Index(fields=["nationality", "outcome", "case"]),
+        ]
         verbose_name = _("victim")
         verbose_name_plural = _("victims")
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} — {self.nationality_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        old = Victim.objects.filter(pk=self.pk).values_list("case_id", flat=True).first()
+        super().save(*args, **kwargs)
+        tallies_refresh({i for i in (self.case_id, old) if i is not None})
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        case_id = self.case_id
+        out = super().delete(*args, **kwargs)
+        tallies_refresh([case_id])
+        return out
 
     @property
     def nationality_label(self) -> str:
@@ -237,6 +334,66 @@ class FollowUpStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.date:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        old = FollowUpStep.objects.filter(pk=self.pk).values_list("case_id", flat=True).first()
+        super().save(*args, **kwargs)
+        tallies_refresh({i for i in (self.case_id, old) if i is not None})
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        case_id = self.case_id
+        out = super().delete(*args, **kwargs)
+        tallies_refresh([case_id])
+        return out
+
+
+# The bit of each follow-up stage in `Case.stages_reached`.
+STAGE_BITS = {stage.value: 1 << n for n, stage in enumerate(FollowUpStep.Stage)}
+
+
+def tallies_refresh(case_ids: Iterable[int] | None = None) -> int:
+    """Recount the victims killed and injured and the stages reached of these cases (every case
+    with None), in one UPDATE. Every writer of victims or follow-up steps calls it (the models'
+    save and delete do); returns the number of cases updated."""
+    cases = Case.objects.all()
+    if case_ids is not None:
+        ids = list(case_ids)
+        if not ids:
+            return 0
+        cases = cases.filter(pk__in=ids)
+
+    def victims(outcome: str) -> Any:
+        return Coalesce(
+            Subquery(
+                Victim.objects.filter(case=OuterRef("pk"), outcome=outcome)
+                .order_by()
+                .values("case")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+
+    bit = models.Case(
+        *[When(stage=stage, then=Value(b)) for stage, b in STAGE_BITS.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    stages = Coalesce(
+        Subquery(
+            FollowUpStep.objects.filter(case=OuterRef("pk"))
+            .order_by()
+            .values("case")
+            .annotate(bits=Sum(bit, distinct=True))
+            .values("bits")
+        ),
+        0,
+    )
+    return cases.update(
+        victims_killed=victims(Victim.Outcome.KILLED),
+        victims_injured=victims(Victim.Outcome.INJURED),
+        stages_reached=stages,
+    )
 
 
 class CaseDocument(models.Model):

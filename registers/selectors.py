@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,12 +22,24 @@ HostStates = Mission.host_states.through
 
 def cases_concerning_states(states: Any) -> Q:
     """Cases that concern any of these Member States (ids): its nationals among the victims, or
-    the incident on its territory (the case's State, else the mission's host States)."""
-    nationals = Exists(Victim.objects.filter(case=OuterRef("pk"), nationality_id__in=states))
-    hosted = Exists(
-        HostStates.objects.filter(mission_id=OuterRef("mission_id"), memberstate_id__in=states)
+    the incident on its territory (the case's State, else the mission's host States).
+
+    One uncorrelated subquery, a union of the three ways, each read from an index: the database
+    finds the State's cases first and reads only those (rather than testing every case)."""
+    states = states if isinstance(states, QuerySet) else list(states)
+    nationals = Victim.objects.filter(nationality_id__in=states).order_by().values("case_id")
+    on_territory = Case.objects.filter(country_id__in=states).order_by().values("pk")
+    hosted = (
+        Case.objects.filter(
+            country__isnull=True,
+            mission_id__in=HostStates.objects.filter(memberstate_id__in=states).values(
+                "mission_id"
+            ),
+        )
+        .order_by()
+        .values("pk")
     )
-    return Q(nationals) | Q(country_id__in=states) | (Q(country__isnull=True) & Q(hosted))
+    return Q(pk__in=nationals.union(on_territory, hosted))
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -46,6 +58,18 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     if not visible:
         return cases.none()
     return cases.filter(visible)
+
+
+def cases_for_statistics(user: Any) -> QuerySet[Case] | None:
+    """The cases whose aggregates the user may see (statistics page, dashboards), or None when
+    the user may see none. The planning unit sees aggregates of every case (it consolidates the
+    report) though it reads no case; anyone else the aggregates of the cases it may read."""
+    a = register_access_for(user)
+    if not a.any:
+        return None
+    if a.aggregates and not a.missions and not a.all_cases:
+        return Case.objects.all()
+    return cases_visible_to(user)
 
 
 def with_followup(cases: QuerySet[Case]) -> QuerySet[Case]:

@@ -25,6 +25,7 @@ from registers.models import (
     FatalitiesImport,
     FollowUpStep,
     Victim,
+    tallies_refresh,
 )
 from registers.selectors import HostStates, delegates_concerned
 from reporting.models import Notification, Sensitivity
@@ -396,6 +397,7 @@ def fatalities_import(
         progress("write", len(rows) // 3, len(rows))
     ids = [r.casualty_id for r in rows]
     current = {v.casualty_id: v for v in Victim.objects.filter(casualty_id__in=ids)}
+    previous_case = {key: v.case_id for key, v in current.items()}
     to_create: list[Victim] = []
     to_update: list[Victim] = []
     for row in rows:
@@ -418,6 +420,10 @@ def fatalities_import(
             counts["victims_unchanged"] += 1
     Victim.objects.bulk_create(to_create, batch_size=1000)
     Victim.objects.bulk_update(to_update, [*VICTIM_FIELDS, "outcome"], batch_size=500)
+    touched = {v.case_id for v in to_create} | {v.case_id for v in to_update}
+    for victim in to_update:  # a victim moved to another case leaves its old one
+        touched.add(previous_case[victim.casualty_id])
+    tallies_refresh(touched)
     counts["victims_created"] = len(to_create)
     counts["victims_updated"] = len(to_update)
     run = FatalitiesImport.objects.create(

@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from core.models import MemberState, Mission
-from registers.models import Case, FollowUpStep, Victim
+from registers.models import STAGE_BITS, Case, FollowUpStep, Victim
 from reporting.models import Sensitivity
 
 BATCH = 5000
@@ -80,13 +80,16 @@ def make_cases(
     start: dt.date = dt.date(2013, 1, 1),
     end: dt.date = dt.date(2024, 6, 30),
     source: str = Case.Source.SYNTHETIC,
+    missions: list[str] | None = None,
 ) -> int:
     """Create n cases (with one to four victims and zero to six follow-up steps each) between
-    two dates; returns the number of cases created."""
+    two dates, in these missions (codes; by default eight of the largest); returns the number of
+    cases created."""
     rng = random.Random(seed)  # noqa: S311  (synthetic data, not secrets)
-    missions = list(
-        Mission.objects.filter(entity__code__in=MISSIONS).order_by("entity__code")
-    ) or list(Mission.objects.order_by("entity__code")[:8])
+    chosen = list(
+        Mission.objects.filter(entity__code__in=missions or MISSIONS).order_by("entity__code")
+    )
+    chosen = chosen or list(Mission.objects.order_by("entity__code")[:8])
     states = dict(MemberState.objects.filter(iso3__in=NATIONALITIES).values_list("iso3", "pk"))
     codes = [c for c in NATIONALITIES if c in states]
     span = (end - start).days
@@ -98,22 +101,10 @@ def make_cases(
             cases: list[tuple[Any, ...]] = []
             now = timezone.now()
             for _ in range(size):
-                mission = missions[rng.randrange(len(missions))]
+                mission = chosen[rng.randrange(len(chosen))]
                 date = start + dt.timedelta(days=rng.randrange(span + 1))
                 level = rng.choices(range(7), weights=[30, 25, 12, 10, 8, 8, 7])[0]
-                cases.append(
-                    (
-                        date,
-                        mission.pk,
-                        rng.choice(TYPES),
-                        STATUS_AT[level],
-                        source,
-                        now,
-                        now,
-                        *("", "", "", ""),
-                        Sensitivity.INTERNAL,
-                    )
-                )
+                incident_type = rng.choice(TYPES)
                 victims = [
                     (
                         states[rng.choice(codes)] if codes and rng.random() < 0.9 else None,
@@ -124,11 +115,30 @@ def make_cases(
                     for _ in range(rng.randint(1, 4))
                 ]
                 plans.append((date, level, victims))
+                killed = sum(1 for v in victims if v[2] == Victim.Outcome.KILLED)
+                cases.append(
+                    (
+                        date,
+                        mission.pk,
+                        incident_type,
+                        STATUS_AT[level],
+                        source,
+                        now,
+                        now,
+                        *("", "", "", ""),
+                        Sensitivity.INTERNAL,
+                        # The tallies that tallies_refresh would compute.
+                        killed,
+                        len(victims) - killed,
+                        sum(STAGE_BITS[stage] for stage in STAGES[:level]),
+                    )
+                )
             case_ids = _insert(
                 Case,
                 ["incident_date", "mission_id", "incident_type", "status", "source",
                  "created_at", "updated_at", "place", "description", "suspected_perpetrators",
-                 "internal_notes", "sensitivity"],
+                 "internal_notes", "sensitivity", "victims_killed", "victims_injured",
+                 "stages_reached"],
                 cases,
                 ids=True,
             )  # fmt: skip
