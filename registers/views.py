@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -428,6 +428,9 @@ def statistics_csv(request: HttpRequest, table: str) -> HttpResponse:
     return _table_csv(function(_stats_scope(request)), columns, f"crimes-{table}.csv")
 
 
+OVERDUE_SHOWN = 20
+
+
 # Member State portal -------------------------------------------------------------------------
 
 
@@ -445,11 +448,24 @@ def portal(request: HttpRequest) -> HttpResponse:
     _mark_overdue(list(page.object_list), today)
     # Only open cases since the procedure applies can be overdue: few, whatever the register's size.
     may_be_late = concerned.filter(status__in=OPEN_STATUSES, incident_date__gte=applies_from())
-    overdue_cases = [
-        c
-        for c in _mark_overdue(list(selectors.annotated(may_be_late)), today)
-        if c.overdue  # type: ignore[attr-defined]
-    ]
+    # Judged on plain rows (dates of the stages reached, no victims or names), then only the
+    # cases shown are loaded in full.
+    late: dict[int, Overdue] = {}
+    for row in may_be_late.annotate(
+        **{f"first_{s}": Min("steps__date", filter=Q(steps__stage=s)) for s in STAGES}
+    ).values("pk", "incident_date", "status", *[f"first_{s}" for s in STAGES]):
+        found = overdue(
+            incident_date=row["incident_date"],
+            status=row["status"],
+            reached={s: row[f"first_{s}"] for s in STAGES},
+            today=today,
+        )
+        if found:
+            late[row["pk"]] = found
+    longest = sorted(late, key=lambda pk: (-late[pk].days_late, pk))[:OVERDUE_SHOWN]
+    shown = {c.pk: c for c in selectors.annotated(Case.objects.filter(pk__in=longest))}
+    for case in shown.values():
+        case.overdue = late[case.pk]  # type: ignore[attr-defined]
     by_year = stats.cases_by_year(concerned)
     by_mission = stats.cases_by_mission(concerned)
     states = list(MemberState.objects.filter(pk__in=a.states))
@@ -466,7 +482,10 @@ def portal(request: HttpRequest) -> HttpResponse:
             request,
             states=states,
             page=page,
-            overdue_cases=overdue_cases,
+            overdue_count=len(late),
+            # The longest overdue first; the page lists a few, the case list marks them all.
+            overdue_shown=[shown[pk] for pk in longest],
+            overdue_more=max(0, len(late) - OVERDUE_SHOWN),
             followup=stats.followup_share(concerned),
             killed=sum(row["killed"] for row in by_year),
             injured=sum(row["injured"] for row in by_year),

@@ -200,6 +200,25 @@ def test_overdue_follow_up_is_shown_in_words(
     assert "Overdue by" in page
 
 
+def test_portal_lists_the_longest_overdue_first_and_counts_the_rest(
+    user_with_role: Callable[[str], User], client_for: Callable[[User | None], Client]
+) -> None:
+    cases = [
+        case_with(["BGD"], mission="monusco", incident_date=dt.date(2022, 1, 1) + dt.timedelta(n))
+        for n in range(23)
+    ]
+    client = client_for(user_with_role(Role.MEMBER_STATE_DELEGATE))
+    portal = client.get("/registers/portal/").content.decode()
+    overdue_part = portal[
+        portal.index('id="h-overdue"') : portal.index("</section>", portal.index('id="h-overdue"'))
+    ]
+    assert overdue_part.count("Overdue by") == 20
+    assert f"Case {cases[0].pk} (MONUSCO" in overdue_part  # the oldest is the longest overdue
+    assert f"Case {cases[-1].pk} (MONUSCO" not in overdue_part
+    assert "3 more cases have follow-up overdue" in overdue_part
+    assert "<strong>23</strong>" in portal
+
+
 def test_sop_time_limits() -> None:
     today = dt.date(2024, 1, 1)
     base: dict[str, Any] = {"incident_date": dt.date(2023, 1, 1), "today": today}
