@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast test-browser lint format messages bench bench-reports clean
+.PHONY: run setup test test-fast test-browser lint format messages bench bench-reports \
+	bench-dashboards bench-registers clean
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "A4P+ Monitor needs Python 3.11")'
@@ -46,7 +47,8 @@ format: setup
 
 # Refresh the French catalogue from the code (needs GNU gettext), then compile it.
 messages: setup
-	$(BIN)/a4p makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --no-obsolete
+	$(BIN)/a4p makemessages --locale fr --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" \
+		--ignore "bench/*" --no-obsolete
 	$(BIN)/a4p compilemessages --locale fr --ignore ".venv/*"
 
 bench: setup
@@ -54,6 +56,13 @@ bench: setup
 
 bench-reports: setup
 	$(BIN)/python -m bench.reports
+
+# SQLite by default; A4P_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dash for PostgreSQL.
+bench-dashboards: setup
+	$(BIN)/python -m bench.dashboards
+
+bench-registers: setup
+	$(BIN)/python -m bench.registers
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info
