@@ -26,3 +26,21 @@ def chart_data_uri(chart: Any) -> str:
 @register.filter
 def ratings_by_rating(line: Any, labels: dict[str, str]) -> str:
     return str(line.ratings_by_rating(labels))
+
+
+@register.simple_tag
+def latest_public_report() -> Any:
+    """The newest published public edition and its PDF, for the plan's front page."""
+    from reports.models import Edition, Publication
+
+    publication = (
+        Publication.objects.filter(edition=Edition.PUBLIC)
+        .select_related("cycle")
+        .prefetch_related("files")
+        .order_by("-cycle__period_start", "-revision")
+        .first()
+    )
+    if publication is None:
+        return None
+    pdf = next((f for f in publication.files_in_order() if f.format == "pdf"), None)
+    return {"publication": publication, "pdf": pdf}

@@ -334,3 +334,15 @@ def test_public_list_query_count_does_not_grow(
     publish(reported, planner)
     with django_assert_max_num_queries(6):
         client.get(reverse("report-list"))
+
+
+def test_the_plan_page_points_to_the_latest_public_report(
+    reported: Reported, planner: User, client: Client
+) -> None:
+    url = reverse("plan-overview", args=[PLAN])
+    assert "Latest progress report" not in client.get(url).content.decode()
+    publish(reported, planner)
+    page = client.get(url).content.decode()
+    pdf = PublishedFile.objects.get(publication__edition="public", format="pdf", language="en")
+    assert "Latest progress report: 2023-H1" in page
+    assert reverse("report-file", args=[pdf.pk, pdf.filename]) in page
