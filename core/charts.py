@@ -77,6 +77,17 @@ def _ordered(values: list[dict[str, Any]], field: str, key: str) -> list[Any]:
     return sorted(seen, key=lambda v: (str(type(seen[v])), seen[v]))
 
 
+def _ordinal_x(values: list[dict[str, Any]], field: str, key: str, title: str) -> Spec:
+    """A horizontal axis of periods or years in their own order, labels upright."""
+    return {
+        "field": field,
+        "type": "ordinal",
+        "title": title,
+        "sort": _ordered(values, field, key),
+        "axis": {"labelAngle": 0},
+    }
+
+
 # Counts are whole numbers: no 0.5 ticks.
 COUNT_AXIS = {"tickMinStep": 1, "format": "d"}
 
@@ -151,13 +162,7 @@ def share_trend(
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "line", "point": {"filled": True, "size": 40}, "tooltip": True}
     spec["encoding"] = {
-        "x": {
-            "field": "period",
-            "type": "ordinal",
-            "title": period_title,
-            "sort": _ordered(values, "period", "period_order"),
-            "axis": {"labelAngle": 0},
-        },
+        "x": _ordinal_x(values, "period", "period_order", period_title),
         "y": {
             "field": "share",
             "type": "quantitative",
@@ -202,13 +207,7 @@ def target_actual(
     series = sorted({row["series"] for row in values if row.get("kind") != "target"})
     targets = sorted({row["series"] for row in values if row.get("kind") == "target"})
     spec["encoding"] = {
-        "x": {
-            "field": "period",
-            "type": "ordinal",
-            "title": period_title,
-            "sort": _ordered(values, "period", "period_order"),
-            "axis": {"labelAngle": 0},
-        },
+        "x": _ordinal_x(values, "period", "period_order", period_title),
         "y": {"field": "value", "type": "quantitative", "title": value_title},
         "color": {
             "field": "series",
@@ -252,13 +251,7 @@ def stacked_counts(
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "bar", "tooltip": True}
     spec["encoding"] = {
-        "x": {
-            "field": "x",
-            "type": "ordinal",
-            "title": x_title,
-            "sort": _ordered(values, "x", "x_order"),
-            "axis": {"labelAngle": 0},
-        },
+        "x": _ordinal_x(values, "x", "x_order", x_title),
         "y": {
             "aggregate": "sum",
             "field": "count",

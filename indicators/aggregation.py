@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 HUNDRED = Decimal(100)
 
 
@@ -139,6 +141,15 @@ class Status(StrEnum):
     NO_DATA = "no_data"
     NO_TARGET = "no_target"
 
+
+STATUS_LABELS = {
+    Status.ACHIEVED: _("achieved"),
+    Status.ON_TRACK: _("on track"),
+    Status.AT_RISK: _("at risk"),
+    Status.OFF_TRACK: _("off track"),
+    Status.NO_DATA: _("no data"),
+    Status.NO_TARGET: _("no target"),
+}
 
 ON_TRACK_FROM = Decimal(90)
 AT_RISK_FROM = Decimal(60)

@@ -16,21 +16,12 @@ from django.utils.translation import pgettext
 
 from core.models import Entity
 from indicators import selectors, services
-from indicators.aggregation import Status
+from indicators.aggregation import STATUS_LABELS
 from indicators.forms import ValueForm
 from indicators.models import Breakdown, IndicatorValue
 from plans.selectors import plan_for
 from reporting.access import access_for, require_internal
 from reporting.selectors import open_cycle
-
-STATUS_LABELS = {
-    Status.ACHIEVED: _("achieved"),
-    Status.ON_TRACK: _("on track"),
-    Status.AT_RISK: _("at risk"),
-    Status.OFF_TRACK: _("off track"),
-    Status.NO_DATA: _("no data"),
-    Status.NO_TARGET: _("no target"),
-}
 
 
 @login_required

@@ -174,7 +174,7 @@ def _entity_updates(cycle: Cycle, entity: Entity, user: Any) -> QuerySet[Progres
     )
 
 
-def _clean(text: str) -> str:
+def cell_text(text: str) -> str:
     """Text as a cell holds it: no control characters, Unix line ends, no surrounding space."""
     return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
@@ -184,7 +184,7 @@ def _put(
 ) -> Any:
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.value = _clean(value)
+        cell.value = cell_text(value)
         cell.data_type = "s"  # text that starts with "=" stays text, never a formula
     else:
         cell.value = value
@@ -573,7 +573,7 @@ def _as_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    return _clean(str(value))
+    return cell_text(str(value))
 
 
 def _as_int(value: Any, label: str) -> int:
@@ -615,7 +615,7 @@ def _as_choice(value: Any, label: str, name: str, *, blank: bool) -> str:
 
 def _as_long_text(value: Any, label: str, *, stored: str, limit: int = TEXT_LIMIT) -> str:
     text = _as_text(value)
-    if len(text) > limit and text != _clean(stored):
+    if len(text) > limit and text != cell_text(stored):
         raise _Invalid(
             _("%(column)s: %(length)s characters; at most %(limit)s are allowed.")
             % {
@@ -729,11 +729,11 @@ def _label(sheet: _Sheet, key: str, columns: list[Column]) -> str:
 def _stored_obstacle(obstacle: Obstacle) -> tuple[Any, ...]:
     return (
         obstacle.category,
-        _clean(obstacle.description),
+        cell_text(obstacle.description),
         obstacle.severity,
-        _clean(obstacle.mitigation),
-        _clean(obstacle.support_requested),
-        _clean(obstacle.support_from),
+        cell_text(obstacle.mitigation),
+        cell_text(obstacle.support_requested),
+        cell_text(obstacle.support_from),
         obstacle.escalate,
     )
 
@@ -1033,7 +1033,7 @@ def _fingerprint(values: dict[str, str], obstacles: list[tuple[Any, ...]]) -> st
     """A digest of an update's author values and obstacles, the same whether read from the
     database at download or from the file at upload."""
     texts = {
-        name: _clean(values[name]) if name in UPDATE_TEXTS else values[name]
+        name: cell_text(values[name]) if name in UPDATE_TEXTS else values[name]
         for name in services.UPDATE_FIELDS
     }
     items = sorted([(pk or 0, *rest) for pk, *rest in obstacles], key=repr)
@@ -1051,7 +1051,7 @@ def _obstacles_changed(update: ProgressUpdate, items: list[_ObstacleRow]) -> boo
 def _fields_changed(update: ProgressUpdate, values: dict[str, str]) -> bool:
     for name in services.UPDATE_FIELDS:
         stored = getattr(update, name)
-        if (_clean(stored) if name in UPDATE_TEXTS else stored) != values[name]:
+        if (cell_text(stored) if name in UPDATE_TEXTS else stored) != values[name]:
             return True
     return False
 

@@ -30,13 +30,13 @@ from django.utils.translation import gettext as _
 from core import charts
 from core.models import Entity
 from indicators import selectors as indicator_selectors
-from indicators.aggregation import Status
+from indicators.aggregation import STATUS_LABELS, Status
 from plans.exporters import plain_number
 from reporting.models import Cycle, Obstacle, ProgressUpdate, Sensitivity
+from reports.models import Edition
 
-PUBLIC = "public"
-INTERNAL = "internal"
-EDITIONS = (PUBLIC, INTERNAL)
+PUBLIC = Edition.PUBLIC
+EDITIONS = tuple(Edition.values)
 
 GOOD = ("on_track", "completed")
 # The document keeps the first texts of each deliverable (lead entities first) so that it reads
@@ -51,23 +51,8 @@ class ReportError(Exception):
     """The report cannot be built; the message says why, in the reader's words."""
 
 
-def edition_label(edition: str) -> str:
-    return _("Public edition") if edition == PUBLIC else _("Internal edition")
-
-
 def rating_labels() -> dict[str, str]:
     return {code: str(label) for code, label in R.choices}
-
-
-def status_labels() -> dict[str, str]:
-    return {
-        Status.ACHIEVED: _("achieved"),
-        Status.ON_TRACK: _("on track"),
-        Status.AT_RISK: _("at risk"),
-        Status.OFF_TRACK: _("off track"),
-        Status.NO_DATA: _("no data"),
-        Status.NO_TARGET: _("no target"),
-    }
 
 
 @dataclass
@@ -216,7 +201,7 @@ class Report:
 
     @property
     def edition_label(self) -> str:
-        return edition_label(self.edition)
+        return str(Edition(self.edition).label)
 
     @property
     def is_public(self) -> bool:
@@ -362,7 +347,6 @@ def build_report(
 
     all_cycles = history_cycles
     tracking = indicator_selectors.tracking_table(cycle.plan, cycles=all_cycles)
-    slabels = status_labels()
 
     in_version = {i["code"] for i in tree.get("indicators", [])}
 
@@ -382,7 +366,7 @@ def build_report(
                     _num(cell.actual if cell else None),
                     _num(cell.to_date if cell else None),
                     _num(row.span_target),
-                    slabels.get(cell.status, "") if cell else slabels[Status.NO_DATA],
+                    str(STATUS_LABELS[cell.status if cell else Status.NO_DATA]),
                 ]
             )
         return Table(
@@ -685,8 +669,8 @@ def _first(texts: list[Text]) -> list[Text]:
     return kept
 
 
-def _num(value: Decimal | None) -> str:
-    return "—" if value is None else str(plain_number(value))
+def _num(value: Decimal | None) -> int | float | str:
+    return "—" if value is None else plain_number(value)
 
 
 def _signed(n: int) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import charts
+from reporting.xlsx import cell_text
 from reports.content import PrioritySection, Report, Table
 
 HERE = Path(__file__).resolve().parent
@@ -350,6 +351,9 @@ def render_xlsx(report: Report) -> bytes:
                 cell.fill = head_fill
             for row in table.rows:
                 ws.append([_cell(v) for v in row])
+                for cell in ws[ws.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # a text that starts with "=" stays text
                 for i, v in enumerate(row, start=1):
                     widths[i] = max(widths.get(i, 8), min(60, len(str(v))))
         for i, w in widths.items():
@@ -428,14 +432,11 @@ def render_xlsx(report: Report) -> bytes:
 
 
 def _cell(value: Any) -> Any:
+    """Numbers stay numbers; anything else is text as a cell may hold it (codes such as "1.10"
+    must not turn into 1.1)."""
     if isinstance(value, int | float):
         return value
-    text = "" if value is None else str(value)
-    try:
-        return int(text) if text.lstrip("-").isdigit() else float(text)
-    except ValueError:
-        # A formula-looking text from a narrative must stay text in the spreadsheet.
-        return "'" + text if text[:1] in "=+-@" and text != "—" else text
+    return cell_text("" if value is None else str(value))
 
 
 RENDERERS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reporting.models import Cycle, Sensitivity
+from reporting.models import Sensitivity
 from reports import content, render
 from reports.content import ReportError, build_report, consolidated
 from reports.services import report_build
@@ -145,10 +145,6 @@ def test_no_validated_update_is_a_clear_error(workplans: object, planner: object
 
 
 def test_public_edition_with_only_internal_updates_is_a_clear_error(reported: Reported) -> None:
-    Cycle.objects.filter(pk=reported.cycle.pk)
-    reported.cycle.updates.filter(sensitivity=Sensitivity.PUBLIC).update(
-        sensitivity=Sensitivity.CONFIDENTIAL
-    )
     reported.cycle.updates.exclude(sensitivity=Sensitivity.CONFIDENTIAL).update(
         sensitivity=Sensitivity.CONFIDENTIAL
     )
