@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from accounts.access import require_internal
 from core.models import Entity
 from dashboards import charts
 from dashboards import selectors as dash
@@ -29,7 +30,6 @@ from plans.selectors import plan_for
 from registers import selectors as register_selectors
 from registers import stats as register_stats
 from registers.access import register_access_for
-from reporting.access import require_internal
 from reporting.models import Cycle, Obstacle, ProgressUpdate
 from reporting.selectors import updates_visible_to
 

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import access_for
 from core import audit
 from core.models import Entity
 from indicators.computed import COMPUTED
 from indicators.models import Breakdown, Category, Indicator, IndicatorValue
-from reporting.access import access_for
 from reporting.models import Cycle
 
 

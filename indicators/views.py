@@ -14,13 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.access import access_for, require_internal
 from core.models import Entity
 from indicators import selectors, services
 from indicators.aggregation import STATUS_LABELS
 from indicators.forms import ValueForm
 from indicators.models import Breakdown, IndicatorValue
 from plans.selectors import plan_for
-from reporting.access import access_for, require_internal
 from reporting.selectors import open_cycle
 
 

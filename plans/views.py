@@ -6,12 +6,12 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.access import access_for
 from core.models import Entity
 from plans import selectors
 from plans.forms import DeliverableFilterForm
 from plans.models import Deliverable, Result
 from plans.versions import current_version
-from reporting.access import access_for
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.access import access_for
 from plans import versions
 from plans.exporters import plain_number
 from plans.planfile import PlanFileError
 from plans.selectors import plan_for
-from reporting.access import access_for
 
 
 def version_list(request: HttpRequest, plan: str) -> HttpResponse:

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import access_for, require_internal
 from core.models import Entity
 from plans import services
 from plans.models import Assignment, Milestone
 from plans.selectors import plan_for
-from reporting.access import access_for, require_internal
 from reporting.forms import AssignmentAddForm, FocalPointsForm, MilestoneForm
 
 

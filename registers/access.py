@@ -1,5 +1,5 @@
 """Who may do what with the register of crimes against peacekeepers: the one place that reads
-roles for the register. `register_access_for(user)` reads the user's memberships once per request.
+roles for the register. `register_access_for(user)` reads them from `accounts.access`.
 Which cases a user sees is decided by `selectors.cases_visible_to`, from this object.
 
 The rules, role by role, are in docs/registers.md.
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from accounts.access import access_for
 from accounts.models import Role
-from core.models import Entity
 
 
 @dataclass(frozen=True)
@@ -53,77 +53,43 @@ class RegisterAccess:
 
 ANONYMOUS = RegisterAccess()
 
-# The role named in the access log when a user holds several: the most specific first.
-ROLE_ORDER = [
-    Role.MEMBER_STATE_DELEGATE,
-    Role.REGISTER_OFFICER,
-    Role.SENIOR_LEADERSHIP,
-    Role.FOCAL_POINT,
-    Role.REVIEWER,
-    Role.PLANNING_UNIT,
-    Role.ADMINISTRATOR,
-]
-
 
 def register_access_for(user: Any) -> RegisterAccess:
-    if not getattr(user, "is_authenticated", False):
+    """The register's reading of the user's access (`accounts.access`), cached on the user."""
+    access = access_for(user)
+    if not access.authenticated:
         return ANONYMOUS
     cached = getattr(user, "_a4p_register_access", None)
     if cached is not None:
         return cached
-    memberships = list(
-        user.memberships.values_list(
-            "role",
-            "entity_id",
-            "entity__kind",
-            "entity__acronym",
-            "entity__code",
-            "member_state_id",
-            "member_state__name",
-        )
-    )
-    roles = {m[0] for m in memberships}
     missions: set[int] = set()
     edit_missions: set[int] = set()
-    states: set[int] = set()
     all_cases = edit_all = False
-    for role, entity_id, kind, _acronym, _code, state_id, _state in memberships:
-        on_mission = kind == Entity.Kind.MISSION
-        if role == Role.MEMBER_STATE_DELEGATE and state_id:
-            states.add(state_id)
-        elif on_mission:
-            missions.add(entity_id)
-            if role == Role.REGISTER_OFFICER:
-                edit_missions.add(entity_id)
-        elif role == Role.REGISTER_OFFICER:
+    for m in access.memberships:
+        if m.role == Role.MEMBER_STATE_DELEGATE and m.member_state_id:
+            continue
+        if m.on_mission and m.entity_id:
+            missions.add(m.entity_id)
+            if m.role == Role.REGISTER_OFFICER:
+                edit_missions.add(m.entity_id)
+        elif m.role == Role.REGISTER_OFFICER:
             all_cases = edit_all = True
-        elif role in (Role.SENIOR_LEADERSHIP, Role.ADMINISTRATOR):
+        elif m.role in (Role.SENIOR_LEADERSHIP, Role.ADMINISTRATOR):
             all_cases = True
-    if user.is_superuser:
+    if access.superuser:
         all_cases = True
-    aggregates = all_cases or bool(missions) or bool(roles & {Role.PLANNING_UNIT})
-    role_label, organisation = _acting_as(memberships, user)
-    access = RegisterAccess(
+    aggregates = all_cases or bool(missions) or Role.PLANNING_UNIT in access.roles
+    role_label, organisation = access.acting_as()
+    register_access = RegisterAccess(
         authenticated=True,
         all_cases=all_cases,
         edit_all=edit_all,
         missions=frozenset(missions),
         edit_missions=frozenset(edit_missions),
-        states=frozenset(states),
+        states=access.states,
         aggregates=aggregates,
         role=role_label,
         organisation=organisation,
     )
-    user._a4p_register_access = access
-    return access
-
-
-def _acting_as(memberships: list[tuple[Any, ...]], user: Any) -> tuple[str, str]:
-    """The role and organisation the access log names (not the person)."""
-    if not memberships:
-        return (Role.ADMINISTRATOR.value if user.is_superuser else "", "")
-    order = {role: i for i, role in enumerate(ROLE_ORDER)}
-    role, _eid, _kind, acronym, code, _sid, state = min(
-        memberships, key=lambda m: order.get(m[0], len(order))
-    )
-    return role, state or acronym or code or ""
+    user._a4p_register_access = register_access
+    return register_access

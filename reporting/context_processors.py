@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from reporting.access import access_for
+from accounts.access import access_for
 from reporting.selectors import unread_notifications
 
 

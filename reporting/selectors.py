@@ -8,9 +8,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import access_for
 from accounts.models import Role, User
 from plans.models import Assignment, Plan
-from reporting.access import access_for
 from reporting.models import Cycle, Evidence, Notification, Obstacle, ProgressUpdate, Sensitivity
 
 S = ProgressUpdate.State

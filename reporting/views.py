@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import access_for, require_internal
 from plans.selectors import current_plan, plan_for
 from reporting import access, selectors, services
 from reporting.forms import (
@@ -33,7 +34,7 @@ S = ProgressUpdate.State
 
 
 def _planner_only(request: HttpRequest) -> None:
-    if not access.access_for(request.user).planner:
+    if not access_for(request.user).planner:
         raise Http404
 
 
@@ -46,7 +47,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     plan = current_plan(request.user)
     if plan is None:
         return redirect("home")
-    a = access.access_for(request.user)
+    a = access_for(request.user)
     cycle = selectors.open_cycle(plan)
     work = list(selectors.my_work(request.user, cycle)) if cycle and a.focal_entities else []
     today = timezone.localdate()
@@ -83,8 +84,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
-    access.require_internal(request.user)
-    planner = access.access_for(request.user).planner
+    require_internal(request.user)
+    planner = access_for(request.user).planner
     form = CycleForm(request.POST or None) if planner else None
     if request.method == "POST":
         _planner_only(request)
@@ -142,7 +143,7 @@ def cycle_board(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
     """Every update of the cycle per entity and deliverable, and who is late."""
     the_plan = plan_for(request.user, plan)
     the_cycle = selectors.cycle_for(request.user, the_plan, cycle)
-    if not access.access_for(request.user).sees_all_updates:
+    if not access_for(request.user).sees_all_updates:
         raise Http404
     today = timezone.localdate()
     late_after = the_cycle.due_on if the_cycle.is_open else None

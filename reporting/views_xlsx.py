@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.access import access_for
 from core.models import Entity
 from plans.models import Plan
 from plans.selectors import plan_for
-from reporting import access, selectors, xlsx
+from reporting import selectors, xlsx
 from reporting.models import Cycle
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -57,7 +58,7 @@ def _load(request: HttpRequest, plan: str, cycle: str, entity: str) -> tuple[Pla
     the_entity = Entity.objects.filter(code=entity).first()
     if the_entity is None:
         raise Http404(_("No such entity."))
-    a = access.access_for(request.user)
+    a = access_for(request.user)
     if not (a.planner or the_entity.pk in a.focal_entities):
         raise Http404(_("No such entity."))
     return the_plan, the_cycle, the_entity

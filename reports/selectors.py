@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from reporting.access import access_for
+from accounts.access import access_for
 from reporting.models import Cycle
 from reports.models import Edition, Publication, PublishedFile, ReportDraft, ReportJob
 
