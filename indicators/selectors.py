@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from indicators import aggregation as agg
 from indicators.models import Indicator, IndicatorValue, Target
 from plans.models import Plan
-from reporting.models import Cycle
+from reporting.models import Cycle, ProgressUpdate
 
 
 def indicators_of(plan: Plan) -> QuerySet[Indicator]:
@@ -189,3 +189,25 @@ def _fill(
     )
     reported = [c for c in row.cells if c.actual is not None]
     row.latest = reported[-1] if reported else None
+
+
+def update_indicators(update: ProgressUpdate) -> list[Indicator]:
+    """The indicators of the update's deliverable and of its result, each with the value this
+    entity reported for this cycle (or None): entered from the indicator's page."""
+    deliverable = update.assignment.deliverable
+    indicators = list(
+        Indicator.objects.filter(
+            Q(deliverable=deliverable) | Q(result_id=deliverable.result_id), retired_in__isnull=True
+        ).order_by("position")
+    )
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator__in=indicators,
+            cycle_id=update.cycle_id,
+            entity_id=update.assignment.entity_id,
+        )
+    }
+    for indicator in indicators:
+        indicator.reported = values.get(indicator.pk)  # type: ignore[attr-defined]
+    return indicators

@@ -16,6 +16,7 @@ from core import audit
 from core.models import Entity
 from indicators.computed import COMPUTED
 from indicators.models import Breakdown, Category, Indicator, IndicatorValue
+from plans.models import Assignment
 from reporting.models import Cycle
 
 
@@ -38,8 +39,6 @@ class ValueInput:
 def reporting_entity_ids(indicator: Indicator) -> set[int]:
     """Entities that report an indicator: those whose work plans hold the deliverable it is
     attached to, or a deliverable of its result or priority."""
-    from plans.models import Assignment
-
     assignments = Assignment.objects.filter(active=True)
     if indicator.deliverable_id:
         assignments = assignments.filter(deliverable_id=indicator.deliverable_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -346,9 +346,24 @@ def _check_dimensions(dimensions: list[dict[str, Any]]) -> list[Problem]:
     return problems
 
 
-def _check_indicators(data: dict[str, Any], attachable: set[str]) -> list[Problem]:
-    from indicators.computed import COMPUTED
+# Where the names of computed indicators come from: the indicators app (above plans) registers a
+# source from its `AppConfig.ready()`; a file naming an unknown calculation is refused.
+ComputedKeys = Callable[[], Iterable[str]]
+_computed_sources: list[ComputedKeys] = []
 
+
+def register_computed_keys(source: ComputedKeys) -> ComputedKeys:
+    if source not in _computed_sources:
+        _computed_sources.append(source)
+    return source
+
+
+def computed_keys() -> set[str]:
+    return {key for source in _computed_sources for key in source()}
+
+
+def _check_indicators(data: dict[str, Any], attachable: set[str]) -> list[Problem]:
+    known = computed_keys()
     problems: list[Problem] = []
     dimensions = {d["code"] for d in data.get("dimensions", [])}
     seen: set[str] = set()
@@ -379,12 +394,12 @@ def _check_indicators(data: dict[str, Any], attachable: set[str]) -> list[Proble
                 found.append(
                     (("disaggregations", j), _("unknown disaggregation %(code)s") % {"code": code})
                 )
-        if ind.get("computed") and ind["computed"] not in COMPUTED:
+        if ind.get("computed") and ind["computed"] not in known:
             found.append(
                 (
                     ("computed",),
                     _("unknown calculation %(name)s (known: %(known)s)")
-                    % {"name": ind["computed"], "known": ", ".join(sorted(COMPUTED))},
+                    % {"name": ind["computed"], "known": ", ".join(sorted(known))},
                 )
             )
         numbers: list[tuple[PathT, Any]] = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -38,7 +39,9 @@ class LoadSummary:
         return any(self.counts.get(k) for k in ("created", "updated", "deleted", "retired"))
 
 
-def _upsert(model: type[M], existing: M | None, values: dict[str, Any], counts: Counter[str]) -> M:
+def row_upsert(
+    model: type[M], existing: M | None, values: dict[str, Any], counts: Counter[str]
+) -> M:
     if existing is None:
         counts["created"] += 1
         return model._default_manager.create(**values)
@@ -55,7 +58,20 @@ class PlanLoadError(Exception):
     """The file is valid but cannot be applied to what the database holds."""
 
 
-def _delete_missing(queryset: models.QuerySet[Any], counts: Counter[str]) -> None:
+# The parts of a plan file that apps above plans keep (the indicators app: dimensions,
+# indicators and targets). Each registers its sync from its `AppConfig.ready()`; `plan_load`
+# runs them, in the loading transaction, after the priorities, results and deliverables.
+PlanPartSync = Callable[[Plan, PlanFile, Counter[str], PlanVersion | None], None]
+_plan_parts: list[PlanPartSync] = []
+
+
+def register_plan_part(sync: PlanPartSync) -> PlanPartSync:
+    if sync not in _plan_parts:
+        _plan_parts.append(sync)
+    return sync
+
+
+def rows_delete(queryset: models.QuerySet[Any], counts: Counter[str]) -> None:
     try:
         deleted, _kinds = queryset.delete()
     except ProtectedError as error:
@@ -79,7 +95,7 @@ def plan_load(
     (`retire_in`), deliverables and indicators missing from it are retired in that version
     instead, keeping their identity and what was reported on them."""
     counts: Counter[str] = Counter()
-    plan = _upsert(
+    plan = row_upsert(
         Plan,
         Plan.objects.filter(code=plan_file.code).first(),
         {
@@ -95,13 +111,13 @@ def plan_load(
 
     markers = {m.code: m for m in plan.markers.all()}
     for position, (code, name) in enumerate(plan_file.markers):
-        markers[code] = _upsert(
+        markers[code] = row_upsert(
             Marker,
             markers.get(code),
             {"plan": plan, "code": code, "name": name, "position": position},
             counts,
         )
-    _delete_missing(plan.markers.exclude(code__in=[c for c, _ in plan_file.markers]), counts)
+    rows_delete(plan.markers.exclude(code__in=[c for c, _ in plan_file.markers]), counts)
 
     entities = {e.code: e for e in Entity.objects.all()}
     priorities = {p.number: p for p in plan.priorities.all()}
@@ -114,14 +130,14 @@ def plan_load(
     }
     position = 0
     for priority_data in plan_file.priorities:
-        priority = _upsert(
+        priority = row_upsert(
             Priority,
             priorities.get(priority_data.number),
             {"plan": plan, "number": priority_data.number, "title": priority_data.title},
             counts,
         )
         for result_data in priority_data.results:
-            result = _upsert(
+            result = row_upsert(
                 Result,
                 results.get(result_data.code),
                 {
@@ -136,7 +152,7 @@ def plan_load(
             for data in result_data.deliverables:
                 position += 1
                 is_new = data.code not in deliverables
-                deliverable = _upsert(
+                deliverable = row_upsert(
                     Deliverable,
                     deliverables.get(data.code),
                     {
@@ -160,22 +176,23 @@ def plan_load(
     codes = [d.code for p in plan_file.priorities for r in p.results for d in r.deliverables]
     missing = plan.deliverables.exclude(code__in=codes)
     if retire_in is None:
-        _delete_missing(missing, counts)
+        rows_delete(missing, counts)
     else:
         retiring = missing.filter(retired_in__isnull=True)
         Assignment.objects.filter(deliverable__in=retiring).update(active=False)
         counts["retired"] += retiring.update(retired_in=retire_in)
-    _delete_missing(
+    rows_delete(
         plan.results.exclude(
             code__in=[r.code for p in plan_file.priorities for r in p.results]
         ).exclude(deliverables__isnull=False),
         counts,
     )
-    _delete_missing(
+    rows_delete(
         plan.priorities.exclude(number__in=[p.number for p in plan_file.priorities]), counts
     )
 
-    _sync_indicators(plan, plan_file, counts, retire_in)
+    for sync in _plan_parts:
+        sync(plan, plan_file, counts, retire_in)
     summary = LoadSummary(plan=plan, counts=dict(counts))
     if summary.changed:
         audit.log(
@@ -185,96 +202,6 @@ def plan_load(
             data={"deliverables": len(codes), **summary.counts},
         )
     return summary
-
-
-def _sync_indicators(
-    plan: Plan, plan_file: PlanFile, counts: Counter[str], retire_in: PlanVersion | None
-) -> None:
-    from indicators.models import Category, Dimension, Indicator, IndicatorValue, Target
-
-    dimensions = {d.code: d for d in plan.dimensions.prefetch_related("categories")}
-    for position, data in enumerate(plan_file.dimensions):
-        dimension = _upsert(
-            Dimension,
-            dimensions.get(data.code),
-            {"plan": plan, "code": data.code, "name": data.name, "position": position},
-            counts,
-        )
-        dimensions[data.code] = dimension
-        categories = {c.code: c for c in dimension.categories.all()}
-        for cat_position, (code, name) in enumerate(data.categories):
-            _upsert(
-                Category,
-                categories.get(code),
-                {"dimension": dimension, "code": code, "name": name, "position": cat_position},
-                counts,
-            )
-        _delete_missing(
-            dimension.categories.exclude(code__in=[c for c, _n in data.categories]), counts
-        )
-
-    priorities = {str(p.number): p for p in plan.priorities.all()}
-    results = {r.code: r for r in plan.results.all()}
-    deliverables = {d.code: d for d in plan.deliverables.all()}
-    existing = {i.code: i for i in plan.indicators.prefetch_related("dimensions", "targets")}
-    for position, ind in enumerate(plan_file.indicators):
-        target = ind.attached_to
-        indicator = _upsert(
-            Indicator,
-            existing.get(ind.code),
-            {
-                "plan": plan,
-                "code": ind.code,
-                "name": ind.name,
-                "definition": ind.definition,
-                "priority": priorities.get(target),
-                "result": results.get(target),
-                "deliverable": deliverables.get(target),
-                "unit": ind.unit,
-                "scale": list(ind.scale),
-                "direction": ind.direction,
-                "period_rule": ind.period_aggregation,
-                "entity_rule": ind.entity_aggregation,
-                "baseline": ind.baseline,
-                "baseline_date": ind.baseline_date,
-                "end_target": ind.end_target,
-                "data_source": ind.data_source,
-                "wps": ind.wps,
-                "computed": ind.computed,
-                "retired_in_id": None,
-                "position": position,
-            },
-            counts,
-        )
-        wanted_dims = [dimensions[c] for c in ind.disaggregations]
-        if {d.pk for d in indicator.dimensions.all()} != {d.pk for d in wanted_dims}:
-            indicator.dimensions.set(wanted_dims)
-            counts["updated"] += 1
-        targets = {t.period: t for t in indicator.targets.all()}
-        for period, value in ind.targets:
-            _upsert(
-                Target,
-                targets.get(period),
-                {"indicator": indicator, "period": period, "value": value},
-                counts,
-            )
-        _delete_missing(indicator.targets.exclude(period__in=[p for p, _v in ind.targets]), counts)
-    gone = plan.indicators.exclude(code__in=[i.code for i in plan_file.indicators])
-    if retire_in is not None:
-        counts["retired"] += gone.filter(retired_in__isnull=True).update(retired_in=retire_in)
-        gone = gone.none()
-    if IndicatorValue.objects.filter(indicator__in=gone).exists():
-        raise PlanLoadError(
-            _(
-                "Indicators %(codes)s have reported values and cannot be removed; retire them in a "
-                "plan revision instead."
-            )
-            % {"codes": ", ".join(gone.values_list("code", flat=True))}
-        )
-    _delete_missing(gone, counts)
-    _delete_missing(
-        plan.dimensions.exclude(code__in=[d.code for d in plan_file.dimensions]), counts
-    )
 
 
 def _sync_markers(deliverable: Deliverable, wanted: list[Marker], counts: Counter[str]) -> None:

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from accounts.access import access_for
 from core import audit
 from plans.models import Assignment, Plan
-from reporting import access
+from plans.versions import version_in_force
+from reporting import access, hooks
 from reporting.models import (
     Cycle,
     Evidence,
@@ -28,6 +29,8 @@ from reporting.models import (
     ProgressUpdate,
     Transition,
 )
+from reporting.notifications import render_email
+from reporting.selectors import reviewers_of
 
 S = ProgressUpdate.State
 
@@ -83,8 +86,6 @@ def cycle_create(
                 "due and closes in that order."
             )
         )
-    from plans.versions import version_in_force
-
     cycle = Cycle.objects.create(
         plan=plan,
         version=version_in_force(plan, period_start),
@@ -124,10 +125,8 @@ def cycle_step(*, cycle: Cycle, step: str, actor: Any) -> Cycle:
     cycle.save(update_fields=["state"])
     created = updates_ensure(cycle=cycle) if step == "open" else 0
     if step == "close":
-        from indicators.services import values_recalculate
-
         cycle.updates.filter(reopened=True).update(reopened=False)
-        values_recalculate(cycle=cycle)  # the closed cycle's computed values are final
+        hooks.cycle_closed(cycle)  # e.g. the closed cycle's computed values become final
     audit.log(action=f"cycle.{step}", obj=cycle, actor=actor, data={"updates_created": created})
     return cycle
 
@@ -468,8 +467,6 @@ def notify_authors(update: ProgressUpdate, kind: str) -> int:
 
 
 def notify_reviewers(update: ProgressUpdate, kind: str) -> int:
-    from reporting.selectors import reviewers_of
-
     step = update.transitions.count()
     return _notify(reviewers_of(update), kind, update, f"{kind}:{update.pk}:{step}")
 
@@ -506,8 +503,6 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderSummary:
 
 
 def notifications_email() -> int:
-    from reporting.notifications import render_email
-
     sent = 0
     queue = Notification.objects.filter(emailed_at__isnull=True).select_related(
         "user", "update__cycle", "update__assignment__deliverable", "update__assignment__entity"

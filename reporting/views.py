@@ -10,15 +10,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access_for, require_internal
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
 from plans.selectors import current_plan, plan_for
-from reporting import access, selectors, services
+from reporting import access, hooks, selectors, services
 from reporting.forms import (
     CycleForm,
     EvidenceForm,
@@ -177,32 +179,6 @@ def cycle_board(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
     )
 
 
-def _indicators_of(update: ProgressUpdate) -> list[Any]:
-    """The indicators of the update's deliverable and of its result, each with the value this
-    entity reported for this cycle (or None): entered from the indicator's page."""
-    from django.db.models import Q
-
-    from indicators.models import Indicator, IndicatorValue
-
-    deliverable = update.assignment.deliverable
-    indicators = list(
-        Indicator.objects.filter(
-            Q(deliverable=deliverable) | Q(result_id=deliverable.result_id), retired_in__isnull=True
-        ).order_by("position")
-    )
-    values = {
-        v.indicator_id: v
-        for v in IndicatorValue.objects.filter(
-            indicator__in=indicators,
-            cycle_id=update.cycle_id,
-            entity_id=update.assignment.entity_id,
-        )
-    }
-    for indicator in indicators:
-        indicator.reported = values.get(indicator.pk)  # type: ignore[attr-defined]
-    return indicators
-
-
 def _update_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, Any]:
     user = request.user
     steps = list(update.transitions.all())
@@ -217,7 +193,7 @@ def _update_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, A
         "can_review": access.can_review(user, update),
         "can_reopen": access.can_reopen(user, update),
         "siblings": selectors.sibling_updates(user, update),
-        "indicators": _indicators_of(update),
+        **{part.detail_name: part.detail(update) for part in hooks.update_parts()},
         "return_form": ReturnForm(prefix="return"),
         "validate_form": ValidateForm(prefix="validate"),
         "reopen_form": ReopenForm(prefix="reopen"),
@@ -248,7 +224,7 @@ def _obstacle_initial(update: ProgressUpdate) -> list[dict[str, Any]]:
 
 
 @login_required
-def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def update_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     update = selectors.update_for(request.user, pk)
     if not access.can_edit(request.user, update):
         messages.error(request, services.edit_refusal(request.user, update))
@@ -257,8 +233,8 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = UpdateForm(request.POST, instance=update)
         obstacles = ObstacleFormSet(request.POST, prefix="obstacles")
-        values = _indicator_forms(update, request.POST)
-        if form.is_valid() and obstacles.is_valid() and all(f.is_valid() for _i, f in values):
+        parts = _part_forms(update, request.POST)
+        if form.is_valid() and obstacles.is_valid() and _parts_valid(parts):
             items = [
                 f.to_data()
                 for f in obstacles.forms
@@ -274,7 +250,7 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         values=form.cleaned_data,
                         obstacles=items,
                     )
-                    if not _save_values(request, update, values):
+                    if not _parts_save(update, parts, request.user):
                         raise _ValuesRefused
             except _ValuesRefused:
                 update.refresh_from_db()
@@ -299,11 +275,9 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = UpdateForm(instance=update, initial={"version": update.version})
         obstacles = ObstacleFormSet(prefix="obstacles", initial=_obstacle_initial(update))
-        values = _indicator_forms(update, None)
+        parts = _part_forms(update, None)
     context = _update_context(request, update)
-    context.update(
-        {"form": form, "obstacles": obstacles, "conflict": conflict, "value_forms": values}
-    )
+    context.update({"form": form, "obstacles": obstacles, "conflict": conflict, **parts})
     return render(request, "reporting/update_edit.html", context)
 
 
@@ -311,90 +285,20 @@ class _ValuesRefused(Exception):
     """An indicator value was refused: roll the whole save back."""
 
 
-def _indicator_forms(update: ProgressUpdate, data: Any) -> list[tuple[Any, Any]]:
-    """A value form for each typed indicator this entity reports on the update's deliverable or
-    result, while the cycle is open."""
-    from indicators.forms import ValueForm
-    from indicators.services import categories_of, reporting_entity_ids
-
-    if update.cycle.state != Cycle.State.OPEN:
-        return []
-    entity = update.assignment.entity
-    out = []
-    for indicator in _indicators_of(update):
-        if indicator.computed or entity.pk not in reporting_entity_ids(indicator):
-            continue
-        categories = categories_of(indicator) if indicator.unit in ("number", "percent") else []
-        if entity.kind == entity.Kind.MISSION:
-            # A mission reports for itself: a breakdown by mission would be the total again.
-            categories = [c for c in categories if c.dimension.code != "mission"]
-        form = ValueForm(
-            data,
-            prefix=f"ind{indicator.pk}",
-            indicator=indicator,
-            entities=None,
-            categories=categories,
-            initial=_value_initial(indicator.reported, entity.pk, categories),
-        )
-        out.append((indicator, form))
-    return out
+def _part_forms(update: ProgressUpdate, data: QueryDict | None) -> dict[str, list[Any]]:
+    """The forms each registered part of an update (the indicators app: indicator values)
+    adds to the edit page, by their context name."""
+    return {part.forms_name: part.forms(update, data) for part in hooks.update_parts()}
 
 
-def _value_initial(value: Any, entity_id: int, categories: list[Any]) -> dict[str, Any]:
-    initial: dict[str, Any] = {"entity": entity_id}
-    if value is None:
-        return initial
-    initial.update(
-        {
-            "value": _short(value.value),
-            "numerator": _short(value.numerator),
-            "denominator": _short(value.denominator),
-            "note": value.note,
-        }
-    )
-    parts = {b.category_id: b for b in value.breakdowns.all()}
-    for category in categories:
-        part = parts.get(category.pk)
-        if part is not None:
-            initial[f"cat_{category.pk}"] = _short(part.amount)
-            initial[f"cat_{category.pk}_num"] = _short(part.numerator)
-            initial[f"cat_{category.pk}_den"] = _short(part.denominator)
-    return initial
+def _parts_valid(parts: dict[str, list[Any]]) -> bool:
+    return all(form.is_valid() for forms in parts.values() for _item, form in forms)
 
 
-def _short(value: Any) -> Any:
-    """1.0000 as 1 and 12.5000 as 12.5 in the form, as people typed them."""
-    if value is None:
-        return None
-    normal = value.normalize()
-    return normal.quantize(1) if normal == normal.to_integral_value() else normal
-
-
-def _save_values(request: HttpRequest, update: ProgressUpdate, values: list[Any]) -> bool:
-    from django.core.exceptions import ValidationError
-
-    from indicators.services import IndicatorError, value_save
-
-    ok = True
-    for indicator, form in values:
-        data = form.to_input()
-        if data.value is None and data.numerator is None and data.denominator is None:
-            continue  # left empty: not reported this time
-        try:
-            value_save(
-                indicator=indicator,
-                cycle=update.cycle,
-                entity=update.assignment.entity,
-                actor=request.user,
-                data=data,
-            )
-        except ValidationError as error:
-            form.add_service_errors(error.message_dict)
-            ok = False
-        except IndicatorError as error:
-            form.add_error(None, str(error))
-            ok = False
-    return ok
+def _parts_save(update: ProgressUpdate, parts: dict[str, list[Any]], actor: User) -> bool:
+    # Every part saves (and marks its own errors) before the answer: no short circuit.
+    saved = [part.save(update, parts[part.forms_name], actor) for part in hooks.update_parts()]
+    return all(saved)
 
 
 @require_POST
