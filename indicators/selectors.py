@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import access_for
+from accounts.models import User
+from core.models import Entity
 from indicators import aggregation as agg
-from indicators.models import Indicator, IndicatorValue, Target
+from indicators.models import Breakdown, Indicator, IndicatorValue, Target
 from plans.models import Plan
 from reporting.models import Cycle, ProgressUpdate
 
@@ -30,6 +35,48 @@ def indicator_for(plan: Plan, code: str) -> Indicator:
     if indicator is None:
         raise Http404(_("No such indicator."))
     return indicator
+
+
+def values_visible_to(user: User | AnonymousUser) -> QuerySet[IndicatorValue]:
+    """Reported values are internal: UN staff see them all, anyone else none."""
+    if not access_for(user).internal:
+        return IndicatorValue.objects.none()
+    return IndicatorValue.objects.all()
+
+
+def indicator_values(
+    user: User | AnonymousUser, indicator: Indicator, cycles: list[Cycle]
+) -> list[IndicatorValue]:
+    """The indicator's values in these cycles, each with its breakdowns as `parts`."""
+    values = list(
+        values_visible_to(user)
+        .filter(indicator=indicator, cycle__in=cycles)
+        .select_related("entity", "cycle", "entered_by")
+        .order_by("cycle__period_start", "entity__code")
+    )
+    breakdowns: dict[int, list[Breakdown]] = defaultdict(list)
+    for part in Breakdown.objects.filter(value__in=values).select_related("category__dimension"):
+        breakdowns[part.value_id].append(part)
+    for value in values:
+        value.parts = breakdowns.get(value.pk, [])  # type: ignore[attr-defined]
+    return values
+
+
+def enterable_entities(user: User | AnonymousUser, reporting: set[int]) -> QuerySet[Entity]:
+    """The reporting entities the user may enter values for: all for the planning unit, their
+    own for a focal point."""
+    access = access_for(user)
+    ids = reporting if access.planner else reporting & set(access.focal_entities)
+    return Entity.objects.filter(pk__in=ids).order_by("code")
+
+
+def tracking_entities(plan: Plan) -> QuerySet[Entity]:
+    """The entities with work in the plan, for the tracking table's filter."""
+    return (
+        Entity.objects.filter(assignments__deliverable__plan=plan, assignments__active=True)
+        .distinct()
+        .order_by("code")
+    )
 
 
 def reported_cycles(plan: Plan) -> list[Cycle]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -14,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.access import access_for, require_internal
+from accounts.access import require_internal
 from core.models import Entity
+from core.selectors import entity_by_code
 from indicators import selectors, services
 from indicators.aggregation import STATUS_LABELS
 from indicators.forms import ValueForm
-from indicators.models import Breakdown, IndicatorValue
 from plans.selectors import plan_for
 from reporting.selectors import open_cycle
 
@@ -31,7 +30,7 @@ def tracking(request: HttpRequest, plan: str) -> HttpResponse:
     cycles = selectors.reported_cycles(the_plan)
     priority = request.GET.get("priority", "")
     entity_code = request.GET.get("entity", "")
-    entity = Entity.objects.filter(code=entity_code).first() if entity_code else None
+    entity = entity_by_code(entity_code)
     wps = request.GET.get("wps") == "1"
     rows = selectors.tracking_table(
         the_plan,
@@ -52,11 +51,7 @@ def tracking(request: HttpRequest, plan: str) -> HttpResponse:
             "nav": "indicators",
             "priorities": the_plan.priorities.all(),
             "filters": {"priority": priority, "entity": entity_code if entity else "", "wps": wps},
-            "entities": Entity.objects.filter(
-                assignments__deliverable__plan=the_plan, assignments__active=True
-            )
-            .distinct()
-            .order_by("code"),
+            "entities": selectors.tracking_entities(the_plan),
             "unknown_entity": bool(entity_code and entity is None),
             "query": request.GET.urlencode(),
             "status_labels": STATUS_LABELS,
@@ -67,6 +62,7 @@ def tracking(request: HttpRequest, plan: str) -> HttpResponse:
 def _xlsx(
     plan_code: str, cycles: list[Any], rows: list[selectors.Row], entity: Entity | None
 ) -> HttpResponse:
+    # openpyxl is imported when a workbook is asked for, not with every page (start-up time).
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -136,10 +132,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
     cycles = selectors.reported_cycles(the_plan)
     cycle = open_cycle(the_plan)
     reporting = services.reporting_entity_ids(indicator)
-    a = access_for(request.user)
-    enterable = Entity.objects.filter(
-        pk__in=reporting if a.planner else reporting & set(a.focal_entities)
-    ).order_by("code")
+    enterable = selectors.enterable_entities(request.user, reporting)
     form = None
     categories = services.categories_of(indicator)
     if cycle is not None and not indicator.computed and enterable.exists():
@@ -162,16 +155,7 @@ def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse
             else:
                 messages.success(request, _("Value saved."))
                 return redirect("indicator-detail", plan=the_plan.code, code=indicator.code)
-    values = list(
-        IndicatorValue.objects.filter(indicator=indicator, cycle__in=cycles)
-        .select_related("entity", "cycle", "entered_by")
-        .order_by("cycle__period_start", "entity__code")
-    )
-    breakdowns: dict[int, list[Breakdown]] = defaultdict(list)
-    for b in Breakdown.objects.filter(value__in=values).select_related("category__dimension"):
-        breakdowns[b.value_id].append(b)
-    for value in values:
-        value.parts = breakdowns.get(value.pk, [])  # type: ignore[attr-defined]
+    values = selectors.indicator_values(request.user, indicator, cycles)
     [row] = selectors.tracking_table(the_plan, cycles=cycles, indicator_id=indicator.pk)
     return render(
         request,

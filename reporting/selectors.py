@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -78,8 +79,13 @@ def cycles_of(plan: Plan) -> QuerySet[Cycle]:
     return Cycle.objects.filter(plan=plan)
 
 
-def cycle_for(user: Any, plan: Plan, code: str) -> Cycle:
-    cycle = Cycle.objects.filter(plan=plan, code=code).select_related("plan").first()
+def cycles_visible_to(user: User | AnonymousUser | None) -> QuerySet[Cycle]:
+    """Reporting cycles are internal: UN staff see them, anyone else none."""
+    return Cycle.objects.all() if access_for(user).internal else Cycle.objects.none()
+
+
+def cycle_for(user: User | AnonymousUser | None, plan: Plan, code: str) -> Cycle:
+    cycle = cycles_visible_to(user).filter(plan=plan, code=code).select_related("plan").first()
     if cycle is None:
         raise Http404(_("No such reporting cycle."))
     return cycle

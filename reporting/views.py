@@ -31,6 +31,7 @@ from reporting.forms import (
     ValidateForm,
 )
 from reporting.models import Cycle, Obstacle, ProgressUpdate
+from reporting.notifications import describe
 
 S = ProgressUpdate.State
 
@@ -485,8 +486,6 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         services.notifications_mark_read(user=request.user)
         messages.success(request, _("All notifications marked as read."))
         return redirect("notifications")
-    from reporting.notifications import describe
-
     items = list(selectors.notifications_of(request.user)[:100])
     grouped: dict[bool, list[Any]] = defaultdict(list)
     for item in items:
