@@ -25,21 +25,26 @@ run: setup
 	$(BIN)/a4p demo
 	$(BIN)/a4p runserver $(HOST):$(PORT)
 
+# Test workers: one per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+
 # The whole suite, browser tests included.
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
-# Everything but the browser tests.
+# Everything but the browser tests and the whole-demo builds.
 test-fast: setup
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not slow"
 
 test-browser: setup
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -n $(TEST_WORKERS) -m browser
 
+# ruff, mypy, and the import contracts (the apps' dependency order, docs/architecture.md).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .
