@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 
 
-def memberships_of(user: Any) -> QuerySet[Membership]:
+def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user_id=user.pk).select_related("entity", "member_state")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from accounts.models import Membership, Role, User
@@ -18,7 +16,7 @@ def membership_grant(
     role: Role,
     entity: Entity | None = None,
     member_state: MemberState | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, role=role, entity=entity, member_state=member_state

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from accounts.http import AuthenticatedRequest
 from accounts.selectors import memberships_of
 
 
@@ -18,5 +19,5 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"memberships": memberships_of(request.user)})

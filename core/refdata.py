@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,9 @@ def _set(obj: Any, values: dict[str, Any], counts: Counter[str]) -> None:
 
 
 @transaction.atomic
-def load_reference_data(data_dir: Path = DATA_DIR, actor: Any = None) -> RefSummary:
+def load_reference_data(
+    data_dir: Path = DATA_DIR, actor: AbstractBaseUser | None = None
+) -> RefSummary:
     """Create or update Member States, entities and missions; idempotent."""
     counts: Counter[str] = Counter()
     states = _load_states(data_dir / "member_states.csv", counts)

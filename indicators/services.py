@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import access_for
+from accounts.models import User
 from core import audit
 from core.models import Entity
 from indicators.computed import COMPUTED
@@ -49,7 +50,9 @@ def reporting_entity_ids(indicator: Indicator) -> set[int]:
     return set(assignments.values_list("entity_id", flat=True))
 
 
-def can_enter(user: Any, indicator: Indicator, cycle: Cycle, entity: Entity) -> bool:
+def can_enter(
+    user: User | AnonymousUser, indicator: Indicator, cycle: Cycle, entity: Entity
+) -> bool:
     if indicator.computed or cycle.state != Cycle.State.OPEN:
         return False
     a = access_for(user)
@@ -139,7 +142,7 @@ def categories_of(indicator: Indicator) -> list[Category]:
 
 @transaction.atomic
 def value_save(
-    *, indicator: Indicator, cycle: Cycle, entity: Entity, actor: Any, data: ValueInput
+    *, indicator: Indicator, cycle: Cycle, entity: Entity, actor: User, data: ValueInput
 ) -> IndicatorValue:
     """Store one entity's value for a cycle. Raises ValidationError (by field) for bad numbers
     and IndicatorError when the user may not enter it; writes nothing in either case."""

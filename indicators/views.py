@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.access import require_internal
+from accounts.http import AuthenticatedRequest
 from core.models import Entity
 from core.selectors import entity_by_code
 from indicators import selectors, services
@@ -24,7 +25,7 @@ from reporting.selectors import open_cycle
 
 
 @login_required
-def tracking(request: HttpRequest, plan: str) -> HttpResponse:
+def tracking(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
     require_internal(request.user)
     cycles = selectors.reported_cycles(the_plan)
@@ -125,7 +126,7 @@ def _xlsx(
 
 
 @login_required
-def indicator_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
+def indicator_detail(request: AuthenticatedRequest, plan: str, code: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
     require_internal(request.user)
     indicator = selectors.indicator_for(the_plan, code)

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import audit
 from core.models import Entity
 from plans.models import (
@@ -88,7 +89,7 @@ def rows_delete(queryset: models.QuerySet[Any], counts: Counter[str]) -> None:
 
 @transaction.atomic
 def plan_load(
-    *, plan_file: PlanFile, actor: Any = None, retire_in: PlanVersion | None = None
+    *, plan_file: PlanFile, actor: User | None = None, retire_in: PlanVersion | None = None
 ) -> LoadSummary:
     """Create or update the plan from a validated file. Loading the same file twice changes
     nothing. Items missing from the file are removed; when publishing a revision
@@ -273,7 +274,7 @@ def _expand(
 
 
 @transaction.atomic
-def assignments_generate(*, plan: Plan, actor: Any = None) -> int:
+def assignments_generate(*, plan: Plan, actor: User | None = None) -> int:
     """Put every deliverable into the work plans of its lead and supporting entities, groups
     expanded. Existing assignments are kept as they are (the planning unit may have edited
     them), so running it again creates only what is missing. Returns how many were created."""
@@ -310,7 +311,7 @@ def assignments_generate(*, plan: Plan, actor: Any = None) -> int:
 
 @transaction.atomic
 def assignment_add(
-    *, deliverable: Deliverable, entity: Entity, role: str, actor: Any
+    *, deliverable: Deliverable, entity: Entity, role: str, actor: User
 ) -> Assignment:
     if entity.is_group:
         raise WorkPlanError(_("Assign the members of a group one by one, not the group."))
@@ -336,7 +337,7 @@ def assignment_add(
 
 
 @transaction.atomic
-def assignment_remove(*, assignment: Assignment, actor: Any) -> None:
+def assignment_remove(*, assignment: Assignment, actor: User) -> None:
     """Take a deliverable out of a work plan; its reports are kept."""
     assignment.active = False
     assignment.save(update_fields=["active"])
@@ -349,7 +350,7 @@ def assignment_remove(*, assignment: Assignment, actor: Any) -> None:
 
 
 @transaction.atomic
-def assignment_set_focal_points(*, assignment: Assignment, users: list[Any], actor: Any) -> None:
+def assignment_set_focal_points(*, assignment: Assignment, users: list[User], actor: User) -> None:
     assignment.focal_points.set(users)
     audit.log(
         action="workplan.focal_points",
@@ -363,7 +364,7 @@ def assignment_set_focal_points(*, assignment: Assignment, users: list[Any], act
 def milestone_save(
     *,
     assignment: Assignment,
-    actor: Any,
+    actor: User,
     title: str,
     due_date: Any,
     status: str,
@@ -393,7 +394,7 @@ def milestone_save(
 
 
 @transaction.atomic
-def milestone_delete(*, milestone: Milestone, actor: Any) -> None:
+def milestone_delete(*, milestone: Milestone, actor: User) -> None:
     audit.log(
         action="milestone.deleted", obj=milestone, actor=actor, data={"title": milestone.title}
     )

@@ -5,9 +5,10 @@ Which updates a user sees is decided by `selectors.updates_visible_to`.
 
 from __future__ import annotations
 
-from typing import Any
+from django.contrib.auth.models import AnonymousUser
 
 from accounts.access import access_for
+from accounts.models import User
 from reporting.models import Cycle, ProgressUpdate
 
 
@@ -16,12 +17,12 @@ def is_writable(update: ProgressUpdate) -> bool:
     return update.cycle.state == Cycle.State.OPEN or update.reopened
 
 
-def is_author(user: Any, update: ProgressUpdate) -> bool:
+def is_author(user: User | AnonymousUser, update: ProgressUpdate) -> bool:
     access = access_for(user)
     return access.planner or update.assignment.entity_id in access.focal_entities
 
 
-def is_reviewer(user: Any, update: ProgressUpdate) -> bool:
+def is_reviewer(user: User | AnonymousUser, update: ProgressUpdate) -> bool:
     access = access_for(user)
     if access.planner:
         return True
@@ -35,15 +36,15 @@ def is_reviewer(user: Any, update: ProgressUpdate) -> bool:
     )
 
 
-def can_edit(user: Any, update: ProgressUpdate) -> bool:
+def can_edit(user: User | AnonymousUser, update: ProgressUpdate) -> bool:
     return update.is_with_author and is_writable(update) and is_author(user, update)
 
 
-def can_review(user: Any, update: ProgressUpdate) -> bool:
+def can_review(user: User | AnonymousUser, update: ProgressUpdate) -> bool:
     return update.is_with_reviewer and is_writable(update) and is_reviewer(user, update)
 
 
-def can_reopen(user: Any, update: ProgressUpdate) -> bool:
+def can_reopen(user: User | AnonymousUser, update: ProgressUpdate) -> bool:
     return (
         access_for(user).planner
         and update.cycle.state == Cycle.State.CLOSED

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -17,7 +15,7 @@ from reporting.models import Cycle, Evidence, Notification, Obstacle, ProgressUp
 S = ProgressUpdate.State
 
 
-def updates_visible_to(user: Any) -> QuerySet[ProgressUpdate]:
+def updates_visible_to(user: User | AnonymousUser) -> QuerySet[ProgressUpdate]:
     """Planning unit and senior leadership see every update. A focal point sees its entities'
     updates, and, for deliverables its entity leads, the other entities' updates once submitted
     (not confidential ones). A reviewer sees the submitted updates of the entities it reviews.
@@ -52,7 +50,7 @@ def with_context(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
     )
 
 
-def update_for(user: Any, pk: int) -> ProgressUpdate:
+def update_for(user: User | AnonymousUser, pk: int) -> ProgressUpdate:
     update = (
         with_context(updates_visible_to(user))
         .filter(pk=pk)
@@ -64,7 +62,7 @@ def update_for(user: Any, pk: int) -> ProgressUpdate:
     return update
 
 
-def evidence_for(user: Any, pk: int) -> Evidence:
+def evidence_for(user: User | AnonymousUser, pk: int) -> Evidence:
     evidence = (
         Evidence.objects.filter(pk=pk, update__in=updates_visible_to(user))
         .select_related("update__cycle")
@@ -103,7 +101,7 @@ def previous_cycle(cycle: Cycle) -> Cycle | None:
     )
 
 
-def sibling_updates(user: Any, update: ProgressUpdate) -> list[ProgressUpdate]:
+def sibling_updates(user: User | AnonymousUser, update: ProgressUpdate) -> list[ProgressUpdate]:
     """The lead view: the other entities' updates on the same deliverable in the same cycle,
     as far as the user may see them."""
     return list(
@@ -117,7 +115,7 @@ def sibling_updates(user: Any, update: ProgressUpdate) -> list[ProgressUpdate]:
     )
 
 
-def my_work(user: Any, cycle: Cycle) -> QuerySet[ProgressUpdate]:
+def my_work(user: User | AnonymousUser, cycle: Cycle) -> QuerySet[ProgressUpdate]:
     """A focal point's updates in a cycle: their entities' assignments."""
     a = access_for(user)
     return with_context(
@@ -127,7 +125,7 @@ def my_work(user: Any, cycle: Cycle) -> QuerySet[ProgressUpdate]:
     ).annotate(obstacle_count=Count("obstacles"))
 
 
-def review_queue(user: Any) -> QuerySet[ProgressUpdate]:
+def review_queue(user: User | AnonymousUser) -> QuerySet[ProgressUpdate]:
     a = access_for(user)
     waiting = ProgressUpdate.objects.filter(
         state__in=[S.SUBMITTED, S.RESUBMITTED], cycle__state=Cycle.State.OPEN
@@ -167,7 +165,7 @@ def cycle_board(cycle: Cycle) -> QuerySet[ProgressUpdate]:
     )
 
 
-def obstacles_visible_to(user: Any) -> QuerySet[Obstacle]:
+def obstacles_visible_to(user: User | AnonymousUser) -> QuerySet[Obstacle]:
     return Obstacle.objects.filter(update__in=updates_visible_to(user)).select_related(
         "update__cycle",
         "update__assignment__deliverable__result__priority",
@@ -175,13 +173,13 @@ def obstacles_visible_to(user: Any) -> QuerySet[Obstacle]:
     )
 
 
-def unread_notifications(user: Any) -> QuerySet[Notification]:
-    if not getattr(user, "is_authenticated", False):
+def unread_notifications(user: User | AnonymousUser) -> QuerySet[Notification]:
+    if not isinstance(user, User):
         return Notification.objects.none()
     return Notification.objects.filter(user=user, read_at__isnull=True)
 
 
-def notifications_of(user: Any) -> QuerySet[Notification]:
+def notifications_of(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).select_related(
         "update__cycle", "update__assignment__deliverable", "update__assignment__entity"
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import access_for
+from accounts.models import User
 from core import audit
 from plans.models import Assignment, Plan
 from plans.versions import version_in_force
@@ -73,7 +74,7 @@ def cycle_create(
     opens_on: dt.date,
     due_on: dt.date,
     closes_on: dt.date,
-    actor: Any,
+    actor: User,
 ) -> Cycle:
     if not access_for(actor).planner:
         raise ReportingError(_("Only the planning unit creates reporting cycles."))
@@ -102,7 +103,7 @@ def cycle_create(
 
 
 @transaction.atomic
-def cycle_step(*, cycle: Cycle, step: str, actor: Any) -> Cycle:
+def cycle_step(*, cycle: Cycle, step: str, actor: User) -> Cycle:
     """Open, close or publish a cycle. Opening creates a draft update for every assignment."""
     if not access_for(actor).planner:
         raise ReportingError(_("Only the planning unit opens, closes and publishes cycles."))
@@ -175,7 +176,7 @@ class ObstacleData:
 def update_save(
     *,
     update: ProgressUpdate,
-    actor: Any,
+    actor: User,
     expected_version: int,
     values: dict[str, Any],
     obstacles: list[ObstacleData] | None = None,
@@ -218,7 +219,7 @@ def _replace_obstacles(update: ProgressUpdate, items: list[ObstacleData]) -> Non
     update.obstacles.exclude(pk__in=keep).delete()
 
 
-def edit_refusal(actor: Any, update: ProgressUpdate) -> str:
+def edit_refusal(actor: User, update: ProgressUpdate) -> str:
     if not access.is_writable(update):
         return _("Cycle %(code)s is %(state)s: updates can no longer be changed.") % {
             "code": update.cycle.code,
@@ -234,7 +235,7 @@ def edit_refusal(actor: Any, update: ProgressUpdate) -> str:
 
 
 def _step(
-    update: ProgressUpdate, *, action: str, to_state: str, actor: Any, comment: str = ""
+    update: ProgressUpdate, *, action: str, to_state: str, actor: User, comment: str = ""
 ) -> Transition:
     from_state = update.state
     update.state = to_state
@@ -276,7 +277,7 @@ def _locked(update: ProgressUpdate) -> ProgressUpdate:
 
 
 @transaction.atomic
-def update_submit(*, update: ProgressUpdate, actor: Any) -> ProgressUpdate:
+def update_submit(*, update: ProgressUpdate, actor: User) -> ProgressUpdate:
     update = _locked(update)
     if not access.can_edit(actor, update):
         raise ReportingError(edit_refusal(actor, update))
@@ -297,7 +298,7 @@ def update_submit(*, update: ProgressUpdate, actor: Any) -> ProgressUpdate:
     return update
 
 
-def _review_refusal(actor: Any, update: ProgressUpdate) -> str:
+def _review_refusal(actor: User, update: ProgressUpdate) -> str:
     if not access.is_writable(update):
         return _("Cycle %(code)s is %(state)s: updates can no longer be reviewed.") % {
             "code": update.cycle.code,
@@ -313,7 +314,7 @@ def _review_refusal(actor: Any, update: ProgressUpdate) -> str:
 
 
 @transaction.atomic
-def update_return(*, update: ProgressUpdate, actor: Any, comment: str) -> ProgressUpdate:
+def update_return(*, update: ProgressUpdate, actor: User, comment: str) -> ProgressUpdate:
     update = _locked(update)
     if not access.can_review(actor, update):
         raise ReportingError(_review_refusal(actor, update))
@@ -327,7 +328,7 @@ def update_return(*, update: ProgressUpdate, actor: Any, comment: str) -> Progre
 
 
 @transaction.atomic
-def update_validate(*, update: ProgressUpdate, actor: Any, comment: str = "") -> ProgressUpdate:
+def update_validate(*, update: ProgressUpdate, actor: User, comment: str = "") -> ProgressUpdate:
     update = _locked(update)
     if not access.can_review(actor, update):
         raise ReportingError(_review_refusal(actor, update))
@@ -337,7 +338,7 @@ def update_validate(*, update: ProgressUpdate, actor: Any, comment: str = "") ->
 
 
 @transaction.atomic
-def update_reopen(*, update: ProgressUpdate, actor: Any, reason: str) -> ProgressUpdate:
+def update_reopen(*, update: ProgressUpdate, actor: User, reason: str) -> ProgressUpdate:
     """The planning unit reopens one update of a closed cycle, giving it back to its author."""
     update = _locked(update)
     if not access.can_reopen(actor, update):
@@ -405,7 +406,7 @@ def _check_file(upload: UploadedFile) -> str:
 def evidence_add(
     *,
     update: ProgressUpdate,
-    actor: Any,
+    actor: User,
     title: str,
     upload: UploadedFile | None = None,
     url: str = "",
@@ -433,7 +434,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: Evidence, actor: Any) -> None:
+def evidence_remove(*, evidence: Evidence, actor: User) -> None:
     if not access.can_edit(actor, evidence.update):
         raise ReportingError(edit_refusal(actor, evidence.update))
     audit.log(
@@ -517,7 +518,7 @@ def notifications_email() -> int:
 
 
 @transaction.atomic
-def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)

@@ -46,7 +46,7 @@ def _state_counts(counts: Counter[str]) -> list[tuple[str, str, int]]:
 
 
 @login_required
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedRequest) -> HttpResponse:
     plan = current_plan(request.user)
     if plan is None:
         return redirect("home")
@@ -85,7 +85,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
+def cycle_list(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
     require_internal(request.user)
     planner = access_for(request.user).planner
@@ -119,7 +119,7 @@ def cycle_list(request: HttpRequest, plan: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def cycle_step(request: HttpRequest, plan: str, cycle: str, step: str) -> HttpResponse:
+def cycle_step(request: AuthenticatedRequest, plan: str, cycle: str, step: str) -> HttpResponse:
     the_plan = plan_for(request.user, plan)
     the_cycle = selectors.cycle_for(request.user, the_plan, cycle)
     if step not in services.CYCLE_STEPS:
@@ -142,7 +142,7 @@ def cycle_step(request: HttpRequest, plan: str, cycle: str, step: str) -> HttpRe
 
 
 @login_required
-def cycle_board(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
+def cycle_board(request: AuthenticatedRequest, plan: str, cycle: str) -> HttpResponse:
     """Every update of the cycle per entity and deliverable, and who is late."""
     the_plan = plan_for(request.user, plan)
     the_cycle = selectors.cycle_for(request.user, the_plan, cycle)
@@ -203,7 +203,7 @@ def _update_context(request: HttpRequest, update: ProgressUpdate) -> dict[str, A
 
 
 @login_required
-def update_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def update_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     update = selectors.update_for(request.user, pk)
     return render(request, "reporting/update_detail.html", _update_context(request, update))
 
@@ -304,7 +304,7 @@ def _parts_save(update: ProgressUpdate, parts: dict[str, list[Any]], actor: User
 
 @require_POST
 @login_required
-def update_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def update_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     update = selectors.update_for(request.user, pk)
     forms = {"return": ReturnForm, "validate": ValidateForm, "reopen": ReopenForm}
     try:
@@ -340,7 +340,7 @@ def update_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     update = selectors.update_for(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -365,7 +365,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int, evidence: int) -> FileResponse:
+def evidence_download(request: AuthenticatedRequest, pk: int, evidence: int) -> FileResponse:
     item = selectors.evidence_for(request.user, evidence)
     if item.update_id != pk or not item.file:
         raise Http404
@@ -379,7 +379,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence: int) -> FileRespo
 
 @require_POST
 @login_required
-def evidence_delete(request: HttpRequest, pk: int, evidence: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedRequest, pk: int, evidence: int) -> HttpResponse:
     item = selectors.evidence_for(request.user, evidence)
     if item.update_id != pk:
         raise Http404
@@ -393,7 +393,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence: int) -> HttpRespons
 
 
 @login_required
-def obstacles_review(request: HttpRequest, plan: str) -> HttpResponse:
+def obstacles_review(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     """All obstacles across the plan that the user may see, filtered, with the change since the
     previous cycle."""
     the_plan = plan_for(request.user, plan)
@@ -481,7 +481,7 @@ def obstacles_review(request: HttpRequest, plan: str) -> HttpResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         services.notifications_mark_read(user=request.user)
         messages.success(request, _("All notifications marked as read."))
