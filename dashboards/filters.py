@@ -3,7 +3,8 @@ view can be shared by copying its address."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,15 +19,18 @@ from reporting.models import Cycle, ProgressUpdate
 NAMES = ("cycle", "priority", "entity", "marker")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filters:
+    """A page that fixes a filter by its path (a priority, an entity) replaces it in a copy
+    (`dataclasses.replace`), so that its links and its counts agree."""
+
     plan: Plan
-    cycles: list[Cycle]  # every cycle that has opened, oldest first
+    cycles: tuple[Cycle, ...]  # every cycle that has opened, oldest first
     cycle: Cycle | None  # the cycle the page describes
     priority: int | None = None
     entity: Entity | None = None
     marker: Marker | None = None
-    notices: list[str] = field(default_factory=list)
+    notices: tuple[str, ...] = ()
 
     @property
     def trend_cycles(self) -> list[Cycle]:
@@ -68,7 +72,7 @@ class Filters:
         return updates
 
 
-def default_cycle(cycles: list[Cycle]) -> Cycle | None:
+def default_cycle(cycles: Sequence[Cycle]) -> Cycle | None:
     """The latest cycle whose reporting is over (closed or published): its validated ratings are
     the plan's last complete picture. Before the first one closes, the latest cycle."""
     done = [c for c in cycles if c.state in (Cycle.State.CLOSED, Cycle.State.PUBLISHED)]
@@ -81,35 +85,47 @@ def parse(
     params: QueryDict,
     *,
     plan: Plan,
-    cycles: list[Cycle],
-    priorities: list[Priority],
-    entities: list[Entity],
-    markers: list[Marker],
+    cycles: Sequence[Cycle],
+    priorities: Sequence[Priority],
+    entities: Sequence[Entity],
+    markers: Sequence[Marker],
 ) -> Filters:
     """Read the filters; an unknown value is ignored with a notice, never an error page, so an
     old shared link still opens."""
-    filters = Filters(plan=plan, cycles=cycles, cycle=default_cycle(cycles))
+    notices: list[str] = []
+    cycle = default_cycle(cycles)
     code = params.get("cycle", "")
     if code:
         chosen = next((c for c in cycles if c.code == code), None)
         if chosen is None:
-            filters.notices.append(_("There is no reporting cycle %(code)s.") % {"code": code})
+            notices.append(_("There is no reporting cycle %(code)s.") % {"code": code})
         else:
-            filters.cycle = chosen
+            cycle = chosen
+    priority = None
     number = params.get("priority", "")
     if number:
         if number.isdigit() and int(number) in {p.number for p in priorities}:
-            filters.priority = int(number)
+            priority = int(number)
         else:
-            filters.notices.append(_("There is no priority %(n)s.") % {"n": number})
-    entity = params.get("entity", "")
-    if entity:
-        filters.entity = next((e for e in entities if e.code == entity), None)
-        if filters.entity is None:
-            filters.notices.append(_("No entity %(code)s reports on this plan.") % {"code": entity})
-    marker = params.get("marker", "")
-    if marker:
-        filters.marker = next((m for m in markers if m.code == marker), None)
-        if filters.marker is None:
-            filters.notices.append(_("There is no marker %(code)s.") % {"code": marker})
-    return filters
+            notices.append(_("There is no priority %(n)s.") % {"n": number})
+    entity = None
+    entity_code = params.get("entity", "")
+    if entity_code:
+        entity = next((e for e in entities if e.code == entity_code), None)
+        if entity is None:
+            notices.append(_("No entity %(code)s reports on this plan.") % {"code": entity_code})
+    marker = None
+    marker_code = params.get("marker", "")
+    if marker_code:
+        marker = next((m for m in markers if m.code == marker_code), None)
+        if marker is None:
+            notices.append(_("There is no marker %(code)s.") % {"code": marker_code})
+    return Filters(
+        plan=plan,
+        cycles=tuple(cycles),
+        cycle=cycle,
+        priority=priority,
+        entity=entity,
+        marker=marker,
+        notices=tuple(notices),
+    )

@@ -237,6 +237,13 @@ def plan_tree(plan: Plan) -> PlanTree:
     return PlanTree(priorities, results, deliverables, markers, tagged)
 
 
+def opened_cycles(plan: Plan) -> list[Cycle]:
+    """The plan's cycles that have opened, oldest first: the cycle filter's choices."""
+    return list(
+        Cycle.objects.filter(plan=plan).exclude(state=Cycle.State.PLANNED).order_by("period_start")
+    )
+
+
 def reporting_entities(plan: Plan) -> list[Entity]:
     """Entities with a deliverable of the plan in their work plan: the entity filter's choices."""
     return list(
