@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import access_for
 from accounts.models import Role, User
+from core.models import Entity
 from plans.models import Assignment, Plan
 from reporting.models import Cycle, Evidence, Notification, Obstacle, ProgressUpdate, Sensitivity
 
@@ -192,3 +193,30 @@ def assignments_of_plan(plan: Plan) -> QuerySet[Assignment]:
         .prefetch_related("focal_points", Prefetch("milestones"))
         .order_by("entity__kind", "entity__code", "deliverable__position")
     )
+
+
+def entity_updates_of_cycle(
+    user: User, *, cycle: Cycle, entity: Entity
+) -> QuerySet[ProgressUpdate]:
+    """The entity's updates in the cycle, for active assignments, as far as the user sees them;
+    with everything the offline workbook shows, in a fixed number of queries."""
+    return (
+        updates_visible_to(user)
+        .filter(cycle=cycle, assignment__entity=entity, assignment__active=True)
+        .select_related("assignment__deliverable", "updated_by")
+        .prefetch_related(Prefetch("obstacles", queryset=Obstacle.objects.order_by("id")))
+        .order_by("assignment__deliverable__position", "pk")
+    )
+
+
+def offline_entity_for(user: User, code: str) -> Entity:
+    """An entity whose offline workbook the user may download and upload: any entity for the
+    planning unit, its own entities for a focal point. Http404 for missing and forbidden alike,
+    so the pages do not reveal which entities report in which cycle."""
+    entity = Entity.objects.filter(code=code).first()
+    if entity is None:
+        raise Http404(_("No such entity."))
+    access = access_for(user)
+    if not (access.planner or entity.pk in access.focal_entities):
+        raise Http404(_("No such entity."))
+    return entity

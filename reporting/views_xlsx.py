@@ -5,12 +5,13 @@ so the pages do not reveal which entities report in which cycle."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +21,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import access_for
+from accounts.models import User
 from core.models import Entity
 from plans.models import Plan
 from plans.selectors import plan_for
-from reporting import selectors, xlsx
+from reporting import selectors
 from reporting.models import Cycle
+from reporting.offline import (
+    XLSX_CONTENT_TYPE,
+    CellError,
+    ImportResult,
+    updates_import,
+    updates_workbook,
+    xlsx_filename,
+)
 
 MAX_UPLOAD_BYTES = 5_000_000
 
@@ -36,14 +45,14 @@ class XlsxUploadForm(forms.Form):
         help_text=gettext_lazy("The file you downloaded for this cycle and entity; up to 5 MB."),
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": f".xlsx,{xlsx.XLSX_CONTENT_TYPE}",
+                "accept": f".xlsx,{XLSX_CONTENT_TYPE}",
                 "aria-describedby": "id_file_help",
             }
         ),
     )
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
         if (upload.size or 0) > MAX_UPLOAD_BYTES:
             raise ValidationError(
                 _("This file is larger than %(limit)d MB.")
@@ -52,26 +61,37 @@ class XlsxUploadForm(forms.Form):
         return upload
 
 
-def _load(request: HttpRequest, plan: str, cycle: str, entity: str) -> tuple[Plan, Cycle, Entity]:
-    the_plan = plan_for(request.user, plan)
-    the_cycle = selectors.cycle_for(request.user, the_plan, cycle)
-    the_entity = Entity.objects.filter(code=entity).first()
-    if the_entity is None:
+@dataclass(frozen=True)
+class _Target:
+    """Whose workbook: the signed-in user, and the plan, cycle and entity named in the URL."""
+
+    user: User
+    plan: Plan
+    cycle: Cycle
+    entity: Entity
+
+
+def _target(request: HttpRequest, plan: str, cycle: str, entity: str) -> _Target:
+    user = request.user
+    if not isinstance(user, User):  # login_required has sent anonymous visitors to sign in
         raise Http404(_("No such entity."))
-    a = access_for(request.user)
-    if not (a.planner or the_entity.pk in a.focal_entities):
-        raise Http404(_("No such entity."))
-    return the_plan, the_cycle, the_entity
+    found = plan_for(user, plan)
+    return _Target(
+        user=user,
+        plan=found,
+        cycle=selectors.cycle_for(user, found, cycle),
+        entity=selectors.offline_entity_for(user, entity),
+    )
 
 
 @login_required
 @require_GET
 def xlsx_download(request: HttpRequest, plan: str, cycle: str, entity: str) -> HttpResponse:
-    _plan, the_cycle, the_entity = _load(request, plan, cycle, entity)
-    content = xlsx.updates_workbook(cycle=the_cycle, entity=the_entity, user=request.user)
-    response = HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE)
+    target = _target(request, plan, cycle, entity)
+    content = updates_workbook(cycle=target.cycle, entity=target.entity, user=target.user)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=xlsx.xlsx_filename(cycle=the_cycle, entity=the_entity)
+        as_attachment=True, filename=xlsx_filename(cycle=target.cycle, entity=target.entity)
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -80,44 +100,49 @@ def xlsx_download(request: HttpRequest, plan: str, cycle: str, entity: str) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 def xlsx_upload(request: HttpRequest, plan: str, cycle: str, entity: str) -> HttpResponse:
-    the_plan, the_cycle, the_entity = _load(request, plan, cycle, entity)
+    target = _target(request, plan, cycle, entity)
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
-    errors: list[xlsx.CellError] = []
+    errors: list[CellError] = []
     if request.method == "POST" and form.is_valid():
-        result = xlsx.updates_import(
-            cycle=the_cycle,
-            entity=the_entity,
-            user=request.user,
+        result = updates_import(
+            cycle=target.cycle,
+            entity=target.entity,
+            user=target.user,
             data=form.cleaned_data["file"].read(),
         )
         if result.ok:
-            if result.applied:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d update applied.", "%(count)d updates applied.", result.applied
-                    )
-                    % {"count": result.applied},
-                )
-            else:
-                messages.info(request, _("No update applied: the file matches the saved updates."))
+            _report_applied(request, result)
             return redirect(reverse("my-work"))
         errors = result.errors
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "reporting/xlsx_upload.html",
         {
-            "plan": the_plan,
-            "cycle": the_cycle,
-            "entity": the_entity,
+            "plan": target.plan,
+            "cycle": target.cycle,
+            "entity": target.entity,
             "form": form,
             "errors": errors,
             "download_url": reverse(
                 "cycle-xlsx-download",
-                kwargs={"plan": the_plan.code, "cycle": the_cycle.code, "entity": the_entity.code},
+                kwargs={
+                    "plan": target.plan.code,
+                    "cycle": target.cycle.code,
+                    "entity": target.entity.code,
+                },
             ),
             "nav": "work",
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
+
+
+def _report_applied(request: HttpRequest, result: ImportResult) -> None:
+    if result.applied:
+        messages.success(
+            request,
+            ngettext("%(count)d update applied.", "%(count)d updates applied.", result.applied)
+            % {"count": result.applied},
+        )
+    else:
+        messages.info(request, _("No update applied: the file matches the saved updates."))

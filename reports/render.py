@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import charts
-from reporting.xlsx import cell_text
+from reporting.offline import cell_text
 from reports.content import PrioritySection, Report, Table
 
 HERE = Path(__file__).resolve().parent

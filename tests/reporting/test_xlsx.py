@@ -21,8 +21,8 @@ from core.models import Entity
 from plans.models import Assignment
 from reporting import services
 from reporting.models import Cycle, Obstacle, ProgressUpdate
+from reporting.offline import CellError, ImportResult, updates_import, updates_workbook
 from reporting.services import ObstacleData, cycle_step, update_save, update_submit
-from reporting.xlsx import CellError, ImportResult, updates_import, updates_workbook
 
 UPDATE_HEADERS = [
     "Update ID", "Version", "Deliverable", "Deliverable text", "Role", "State", "Rating",
