@@ -17,18 +17,18 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from accounts.demo import demo_users_ensure
 from core.models import AuditEntry, Entity
+from demo.indicators import PERIODS, demo_indicators_ensure
+from demo.reporting import DEMO_ENTITIES, FOCAL_USERS, demo_reporting_ensure
+from demo.users import demo_users_ensure
 from indicators.aggregation import Status
 from indicators.computed import COMPUTED
-from indicators.demo import PERIODS, demo_indicators_ensure
 from indicators.models import Breakdown, Dimension, Indicator, IndicatorValue
 from indicators.selectors import reported_cycles, tracking_table
 from indicators.services import reporting_entity_ids
 from plans import versions
 from plans.models import Assignment, Deliverable, Plan, PlanVersion
 from plans.planfile import read_plan_file
-from reporting.demo import DEMO_ENTITIES, FOCAL_USERS, demo_reporting_ensure
 from reporting.models import Cycle
 
 TODAY = dt.date(2024, 6, 20)

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from accounts.demo import demo_users_ensure
 from core.models import AuditEntry
+from demo.reporting import DEMO_ENTITIES, demo_reporting_ensure
+from demo.users import demo_users_ensure
 from plans.models import Assignment, Milestone, Plan
-from reporting.demo import DEMO_ENTITIES, demo_reporting_ensure
 from reporting.models import Cycle, Evidence, Notification, Obstacle, ProgressUpdate, Transition
 
 TODAY = dt.date(2024, 6, 20)
