@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "registers",
     "reports",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

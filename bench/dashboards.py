@@ -343,7 +343,7 @@ def step_registers(rng: random.Random, state: dict[str, Any]) -> int:
     four victims each (about 150,000) and their follow-up steps, spread over the missions among
     the 50 entities and the 10 years of the cycles (plain multi-row inserts)."""
     from core.models import Entity
-    from registers.synthetic import make_cases
+    from demo.synthetic import make_cases
 
     missions = [e.code for e in state["entities"] if e.kind == Entity.Kind.MISSION]
     first, last = state["cycles"][0], state["cycles"][-1]

@@ -52,8 +52,8 @@ def main() -> None:
     from accounts.models import Membership, Role, User
     from core.models import MemberState
     from core.refdata import load_reference_data
+    from demo.synthetic import make_cases
     from registers.models import Case
-    from registers.synthetic import make_cases
 
     request_finished.disconnect(close_old_connections)
     call_command("migrate", verbosity=0)

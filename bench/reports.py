@@ -193,7 +193,7 @@ def _scaled(data_dir: Path) -> None:
             for c in cycles
             for e in rng.sample(entities, 5)
         )
-    from registers.synthetic import make_cases
+    from demo.synthetic import make_cases
 
     # Register cases over the three years, for the report's register section.
     make_cases(n=3000, seed=2589, start=dt.date(2021, 1, 1), end=dt.date(2023, 12, 31))

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from accounts.demo import DEMO_USERS, demo_password
 from accounts.models import Membership, Role, User
 from core.models import Entity, MemberState
+from demo.users import DEMO_USERS, demo_password
 from tests.factories import UserFactory
 
 

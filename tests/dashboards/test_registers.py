@@ -17,8 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role, User
+from demo.synthetic import make_cases
 from registers.models import Case, FollowUpStep, Victim
-from registers.synthetic import make_cases
 from tests.factories import MembershipFactory, UserFactory
 
 PLAN = "a4p-plus-2021-2023"

@@ -10,12 +10,12 @@ import pytest
 from django.utils import translation
 
 from core.models import Entity
+from demo.registers import demo_registers_ensure
+from demo.synthetic import make_cases
 from indicators.computed import COMPUTED
 from registers import stats
-from registers.demo import demo_registers_ensure
 from registers.models import Case, Victim
 from registers.report import crimes_report_section
-from registers.synthetic import make_cases
 from reporting.models import Cycle
 from tests.registers.factories import StepFactory, VictimFactory, case_with
 
@@ -111,8 +111,8 @@ def test_synthetic_cases_are_deterministic() -> None:
 
 @pytest.mark.django_db
 def test_demo_is_idempotent_and_gives_bangladesh_some_cases() -> None:
-    from accounts.demo import demo_users_ensure
     from accounts.models import User
+    from demo.users import demo_users_ensure
     from registers.selectors import cases_visible_to
     from reporting.models import Notification
 
@@ -128,8 +128,8 @@ def test_demo_is_idempotent_and_gives_bangladesh_some_cases() -> None:
 
 @pytest.mark.django_db
 def test_case_notification_e_mail_links_to_the_case(settings: object) -> None:
-    from accounts.demo import demo_users_ensure
     from accounts.models import User
+    from demo.users import demo_users_ensure
     from reporting.models import Notification
     from reporting.notifications import render_email
 

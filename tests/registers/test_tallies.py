@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Role, User
+from demo.synthetic import make_cases
 from registers import services
 from registers.models import STAGE_BITS, Case, FollowUpStep, Victim, tallies_refresh
-from registers.synthetic import make_cases
 from tests.factories import MembershipFactory, UserFactory
 from tests.registers.factories import StepFactory, VictimFactory, case_with
 from tests.registers.test_import import GOOD, HEADER, run, write

@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from accounts.demo import demo_password, demo_users_ensure
-from indicators.demo import demo_indicators_ensure
+from demo.indicators import demo_indicators_ensure
+from demo.registers import demo_registers_ensure
+from demo.reporting import demo_reporting_ensure
+from demo.reports import demo_reports_ensure
+from demo.users import demo_password, demo_users_ensure
 from plans.models import Plan
-from registers.demo import demo_registers_ensure
-from reporting.demo import demo_reporting_ensure
-from reports.demo import demo_reports_ensure
 
 DEMO_PLAN = "a4p-plus-2021-2023"
 

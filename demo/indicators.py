@@ -30,12 +30,13 @@ from django.utils import timezone
 from accounts.models import User
 from core import audit
 from core.models import Entity
+from demo import texts
+from demo.reporting import CYCLES, DEMO_ENTITIES, FOCAL_USERS, PLAN_CODE
 from indicators.models import Breakdown, Category, Dimension, Indicator, IndicatorValue
 from indicators.services import reporting_entity_ids, values_recalculate
 from plans import versions
 from plans.models import Plan, PlanVersion
 from plans.services import assignments_generate
-from reporting.demo import CYCLES, DEMO_ENTITIES, FOCAL_USERS, PLAN_CODE
 from reporting.models import Cycle
 
 SEED = "a4p-plus-demo-indicators"
@@ -752,58 +753,15 @@ def _breakdowns(
 # The plan revision ----------------------------------------------------------------------------
 
 EFFECTIVE = dt.date(2023, 1, 1)
-REWORDED = "4.4.1"
-REWORDED_TEXT = (
-    "Develop a UN integrated camp defense policy covering the military, police, security and "
-    "support components of missions, and issue it to missions with guidance for its "
-    "implementation in high-risk missions."
-)
-ADDED = {
-    "code": "4.1.1-a",
-    "name": "Cases of crimes against peacekeepers recorded in the database within 30 days",
-    "definition": (
-        "Share of the incidents of the period in which peacekeepers were killed or injured by a "
-        "malicious act that were recorded in the database of crimes against peacekeepers "
-        "(Security Council resolution 2589 (2021)) within 30 days. Numerator: incidents recorded "
-        "within 30 days; denominator: incidents of the period."
-    ),
-    "attached_to": "4.1.1",
-    "unit": "percent",
-    "direction": "increase",
-    "period_aggregation": "latest",
-    "entity_aggregation": "sum",
-    "targets": {"2023-H1": 80, "2023-H2": 90, "2024-H1": 95},
-    "end_target": 90,
-    "data_source": "Database of crimes against peacekeepers (OPSP)",
-}
+REVISION = texts.load("indicators")["revision"]
+REWORDED = REVISION["reworded"]["deliverable"]
+REWORDED_TEXT = REVISION["reworded"]["text"]
+ADDED: dict[str, Any] = REVISION["added"]
 RAISED = "3.1.1-c"
 RAISED_TARGETS = {"2023-H1": 15, "2023-H2": 15, "2024-H1": 16}
 RAISED_END = 15
 RETIRED = "7.1.2-a"
-
-REASONS = {
-    f"deliverable:{REWORDED}": (
-        "Clarified after the first year of implementation: the deliverable is met when the "
-        "policy is issued to missions, not when a draft exists, and it covers all the components "
-        "that defend a camp, as indicator 4.4.1-a already measures."
-    ),
-    f"indicator:{ADDED['code']}": (
-        "With the database of crimes against peacekeepers in place under 4.1.1, the plan "
-        "measures whether it is kept current: resolution 2589 (2021) asks that cases be followed "
-        "up, which needs them recorded promptly."
-    ),
-    f"indicator:{RAISED}": (
-        "Women already made up about 14 % of formed police units at the end of 2022, above the "
-        "2022 target of 12 %. The targets from 2023 are raised to 15 % and 16 % so that they "
-        "still call for progress towards the end state of 20 % in 2028."
-    ),
-    f"indicator:{RETIRED}": (
-        "Counts typed by each mission could not be reconciled with the incidents in the "
-        "Secretary-General's reports. SOFA violations will be counted from the register of SOFA "
-        "violations, which missions feed incident by incident; the values reported for 2022 are "
-        "kept, and indicator 7.1.2-b continues."
-    ),
-}
+REASONS: dict[str, str] = REVISION["reasons"]
 
 
 def _reworded(tree: dict[str, Any]) -> dict[str, Any] | None:

@@ -11,34 +11,19 @@ import random
 from django.db import transaction
 
 from accounts.models import User
+from demo import texts
+from demo.synthetic import make_cases
 from registers.models import Case, FollowUpStep
 from registers.services import followup_add
-from registers.synthetic import make_cases
 from reporting.models import Sensitivity
 
 DEMO_CASES = 48
 SEED = 2589
 
-PLACES = {
-    "MINUSCA": ["Bangassou", "Bria", "Kaga-Bandoro", "Bambari", "Obo"],
-    "MONUSCO": ["Beni", "Bunia", "Semuliki", "Goma", "Kiwanja"],
-    "MINUSMA": ["Kidal", "Aguelhok", "Tessalit", "Gao", "Ber"],
-    "UNMISS": ["Juba", "Bor", "Malakal", "Yei"],
-    "UNIFIL": ["Naqoura", "Tyre", "Marjayoun"],
-    "UNISFA": ["Abyei town", "Agok", "Diffra"],
-    "MINURSO": ["Tifariti", "Mahbas", "Smara"],
-    "UNDOF": ["Camp Faouar", "Quneitra"],
-}
-DESCRIPTIONS = {
-    "direct_fire": "Patrol came under small-arms fire while returning to base.",
-    "indirect_fire": "Mortar rounds struck the camp perimeter at night.",
-    "ied": "Lead vehicle of a logistics convoy struck an improvised explosive device.",
-    "ambush": "Convoy ambushed by an armed group on the main supply route.",
-    "abduction": "Personnel abducted at a checkpoint and released days later.",
-    "attack_on_premises": "Armed attack on the team site; guards returned fire.",
-    "other": "Attack on personnel outside the base.",
-}
-PERPETRATORS = ["Unidentified armed group", "Local militia", "Armed group (name withheld)", ""]
+TEXTS = texts.load("registers")
+PLACES: dict[str, list[str]] = TEXTS["places"]
+DESCRIPTIONS: dict[str, str] = TEXTS["descriptions"]
+PERPETRATORS: list[str] = TEXTS["perpetrators"]
 
 
 @transaction.atomic
@@ -66,14 +51,14 @@ def demo_registers_ensure() -> dict[str, int]:
         case.suspected_perpetrators = rng.choice(PERPETRATORS)
         case.sensitivity = Sensitivity.CONFIDENTIAL if n % 9 == 4 else Sensitivity.INTERNAL
         if n % 7 == 3:
-            case.internal_notes = "Host-State liaison reports slow progress; follow up in writing."
+            case.internal_notes = TEXTS["internal_note"]
         case.source_key = f"demo:{n + 1}"
     Case.objects.bulk_update(
         cases, ["place", "description", "suspected_perpetrators", "sensitivity",
                 "internal_notes", "source_key"]
     )  # fmt: skip
     FollowUpStep.objects.filter(case__source=Case.Source.DEMO).update(
-        source="Note verbale of the host State"
+        source=TEXTS["followup_source"]
     )
     registrar = User.objects.filter(username="registrar").first()
     bangladesh = Case.objects.filter(
@@ -86,6 +71,6 @@ def demo_registers_ensure() -> dict[str, int]:
             case=first,
             stage=FollowUpStep.Stage.INVESTIGATION,
             date=min(first.incident_date + dt.timedelta(days=20), dt.date(2024, 4, 30)),
-            source="Note verbale of the host State to the mission",
+            source=TEXTS["changed_source"],
         )
     return {"cases": made}

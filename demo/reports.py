@@ -5,32 +5,12 @@ planning officer to summarise and publish. Idempotent."""
 from __future__ import annotations
 
 from accounts.models import User
+from demo import texts
 from reporting.models import Cycle
 from reports.models import Publication, ReportDraft
 from reports.services import report_publish
 
-SUMMARIES = {
-    "2022-H1": (
-        "The first cycle of the A4P+ plan set the baseline. Most deliverables started on time; "
-        "the strategic reviews of several missions and the new performance framework were the "
-        "main achievements. Delays concentrated on deliverables that depend on host-country "
-        "cooperation and on funding for data systems."
-    ),
-    "2022-H2": (
-        "Implementation gathered pace: more deliverables are on track than in the first half "
-        "of the year, and the first integrated data dashboards reached missions. Movement "
-        "restrictions and the liquidity situation remained the obstacles most often reported."
-    ),
-    "2023-H1": (
-        "Two thirds of the rated deliverables are on track or completed. Progress was strongest "
-        "on strategic communications and on the accountability of peacekeepers; the women, "
-        "peace and security commitments advanced in every mission that reports on them.\n\n"
-        "Leadership attention is required on:\n\n"
-        "- host-country cooperation on status-of-forces issues;\n"
-        "- funding for the environmental and data deliverables;\n"
-        "- the follow-up of crimes against peacekeepers by host-State authorities."
-    ),
-}
+SUMMARIES: dict[str, str] = texts.load("reports")["summaries"]
 PUBLISHED = "2023-H1"
 
 

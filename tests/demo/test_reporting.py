@@ -1,25 +1,22 @@
-"""The demo reporting data: loaded twice on the session's A4P+ plan (the second load must change
-nothing), then checked for the story it has to tell: five cycles, every workflow state in the open
-one, a consistent review trail, obstacles that recur and get escalated, and readable text."""
+"""The demo reporting data: loaded twice on the session's A4P+ plan by the package's conftest
+(the second load must change nothing), then checked for the story it has to tell: five cycles,
+every workflow state in the open one, a consistent review trail, obstacles that recur and get
+escalated, and readable text."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
 import pytest
-from django.db import transaction
 
-from accounts.demo import demo_users_ensure
-from core.models import AuditEntry
+from demo.reporting import DEMO_ENTITIES
 from plans.models import Assignment, Milestone, Plan
-from reporting.demo import DEMO_ENTITIES, demo_reporting_ensure
 from reporting.models import Cycle, Evidence, Notification, Obstacle, ProgressUpdate, Transition
+from tests.demo.conftest import TODAY
 
-TODAY = dt.date(2024, 6, 20)
 S = ProgressUpdate.State
 R = ProgressUpdate.Rating
 AFRICA = {"minusca", "monusco", "unmiss", "minusma", "asg-africa"}
@@ -31,42 +28,9 @@ STEP_TARGET = {
 }
 
 
-def _row_counts() -> dict[str, int]:
-    return {
-        "cycles": Cycle.objects.count(),
-        "updates": ProgressUpdate.objects.count(),
-        "transitions": Transition.objects.count(),
-        "obstacles": Obstacle.objects.count(),
-        "evidence": Evidence.objects.count(),
-        "notifications": Notification.objects.count(),
-        "milestones": Milestone.objects.count(),
-        "assignments": Assignment.objects.count(),
-        "focal_points": Assignment.focal_points.through._default_manager.count(),
-        "audit": AuditEntry.objects.count(),
-    }
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    """Load the demo twice, once for the whole module, and roll it all back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_users_ensure()
-        first = demo_reporting_ensure(today=TODAY)
-        after_first = _row_counts()
-        second = demo_reporting_ensure(today=TODAY)
-        after_second = _row_counts()
-        yield {
-            "first": first,
-            "second": second,
-            "after_first": after_first,
-            "after_second": after_second,
-        }
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def demo(loaded: dict[str, Any], plan: Plan) -> Plan:
-    return plan
+def loaded(demo_loads: dict[str, Any]) -> dict[str, Any]:
+    return demo_loads["reporting"]
 
 
 def _open_cycle(plan: Plan) -> Cycle:

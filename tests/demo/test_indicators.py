@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -17,60 +16,28 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from accounts.demo import demo_users_ensure
-from core.models import AuditEntry, Entity
+from core.models import Entity
+from demo.indicators import PERIODS, demo_indicators_ensure
+from demo.reporting import DEMO_ENTITIES, FOCAL_USERS
 from indicators.aggregation import Status
 from indicators.computed import COMPUTED
-from indicators.demo import PERIODS, demo_indicators_ensure
 from indicators.models import Breakdown, Dimension, Indicator, IndicatorValue
 from indicators.selectors import reported_cycles, tracking_table
 from indicators.services import reporting_entity_ids
 from plans import versions
-from plans.models import Assignment, Deliverable, Plan, PlanVersion
+from plans.models import Plan, PlanVersion
 from plans.planfile import read_plan_file
-from reporting.demo import DEMO_ENTITIES, FOCAL_USERS, demo_reporting_ensure
 from reporting.models import Cycle
+from tests.demo.conftest import TODAY
 
-TODAY = dt.date(2024, 6, 20)
 PAST = PERIODS[:-1]
 OPEN = PERIODS[-1]
 MISSION = Entity.Kind.MISSION
 
 
-def _row_counts() -> dict[str, Any]:
-    return {
-        "values": IndicatorValue.objects.count(),
-        "breakdowns": Breakdown.objects.count(),
-        "versions": list(PlanVersion.objects.order_by("pk").values_list("number", "state")),
-        "deliverables": Deliverable.objects.count(),
-        "assignments": Assignment.objects.count(),
-        "bindings": list(Cycle.objects.order_by("code").values_list("code", "version__number")),
-        "audit": AuditEntry.objects.count(),
-    }
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    """Load the demo twice, once for the whole module, and roll it all back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_users_ensure()
-        demo_reporting_ensure(today=TODAY)
-        first = demo_indicators_ensure(today=TODAY)
-        after_first = _row_counts()
-        second = demo_indicators_ensure(today=TODAY)
-        after_second = _row_counts()
-        yield {
-            "first": first,
-            "second": second,
-            "after_first": after_first,
-            "after_second": after_second,
-        }
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def demo(loaded: dict[str, Any], plan: Plan) -> Plan:
-    return plan
+def loaded(demo_loads: dict[str, Any]) -> dict[str, Any]:
+    return demo_loads["indicators"]
 
 
 def _cycles(plan: Plan) -> dict[str, Cycle]:
