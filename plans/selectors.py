@@ -1,39 +1,59 @@
-"""Reads of the plan. Every view loads plans and deliverables through these functions.
+"""Reads of the plan. Every view loads plans, deliverables and work plans through these
+functions.
 
 The plan is a public document, so every plan is visible to everyone, signed in or not; this is
 still the one gate, so that unpublished revisions (plan versions) can be hidden here later.
+
+Work plans are internal: their assignments and milestones are read by UN staff in any role
+(`Access.internal`) and changed by the planning unit (`Access.planner`); each has its one gate
+here (`assignments_visible_to`, `assignment_for`, `milestones_visible_to`, `milestone_for`),
+which answers 404 to anyone else, as for what does not exist.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import access_for
+from accounts.models import User
 from core.models import Entity
-from plans.models import Deliverable, DeliverableEntity, Plan, Priority, Result
+from plans.models import (
+    Assignment,
+    Deliverable,
+    DeliverableEntity,
+    Milestone,
+    Plan,
+    Priority,
+    Result,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
-def plans_visible_to(user: Any) -> QuerySet[Plan]:
+def plans_visible_to(user: User | AnonymousUser) -> QuerySet[Plan]:
     return Plan.objects.all()
 
 
-def plan_for(user: Any, code: str) -> Plan:
+def plan_for(user: User | AnonymousUser, code: str) -> Plan:
     plan = plans_visible_to(user).filter(code=code).first()
     if plan is None:
         raise Http404(_("No such plan."))
     return plan
 
 
-def current_plan(user: Any) -> Plan | None:
+def current_plan(user: User | AnonymousUser) -> Plan | None:
     return plans_visible_to(user).first()
 
 
 def deliverables_visible_to(
-    user: Any, plan: Plan, *, include_retired: bool = False
+    user: User | AnonymousUser, plan: Plan, *, include_retired: bool = False
 ) -> QuerySet[Deliverable]:
     """The plan's deliverables in force; retired ones (kept for their reports) on request."""
     deliverables = Deliverable.objects.filter(plan=plan)
@@ -49,7 +69,7 @@ def deliverables_visible_to(
     )
 
 
-def deliverable_for(user: Any, plan: Plan, code: str) -> Deliverable:
+def deliverable_for(user: User | AnonymousUser, plan: Plan, code: str) -> Deliverable:
     deliverable = (
         deliverables_visible_to(user, plan, include_retired=True).filter(code=code).first()
     )
@@ -58,14 +78,14 @@ def deliverable_for(user: Any, plan: Plan, code: str) -> Deliverable:
     return deliverable
 
 
-def result_for(user: Any, plan: Plan, code: str) -> Result:
+def result_for(user: User | AnonymousUser, plan: Plan, code: str) -> Result:
     result = Result.objects.filter(plan=plan, code=code).select_related("priority").first()
     if result is None:
         raise Http404(_("No such result."))
     return result
 
 
-def priority_for(user: Any, plan: Plan, number: int) -> Priority:
+def priority_for(user: User | AnonymousUser, plan: Plan, number: int) -> Priority:
     priority = Priority.objects.filter(plan=plan, number=number).first()
     if priority is None:
         raise Http404(_("No such priority."))
@@ -137,4 +157,141 @@ def entities_in_plan(plan: Plan) -> QuerySet[Entity]:
         )
         .select_related("parent")
         .order_by("kind", "acronym", "name")
+    )
+
+
+def entities_to_filter_by(plan: Plan) -> QuerySet[Entity]:
+    """The entities the deliverable list can be filtered by: those named in the plan, and the
+    missions of the plan's group of missions."""
+    return (
+        Entity.objects.filter(Q(parts__deliverable__plan=plan) | Q(mission__in_plan_group=True))
+        .distinct()
+        .order_by("kind", "acronym", "name")
+    )
+
+
+# Work plans ------------------------------------------------------------------------------------
+
+
+def _may(user: User | AnonymousUser, *, to_edit: bool) -> bool:
+    access = access_for(user)
+    return access.planner if to_edit else access.internal
+
+
+def assignments_visible_to(
+    user: User | AnonymousUser, *, to_edit: bool = False
+) -> QuerySet[Assignment]:
+    """Every assignment for internal users (for the planning unit when `to_edit`), none for
+    anyone else."""
+    if not _may(user, to_edit=to_edit):
+        return Assignment.objects.none()
+    return Assignment.objects.all()
+
+
+def assignment_for(
+    user: User | AnonymousUser,
+    assignment_id: int,
+    *,
+    plan: Plan,
+    entity: Entity,
+    to_edit: bool = False,
+) -> Assignment:
+    """The assignment of that entity in that plan; 404 if missing or not the user's to see."""
+    assignment = (
+        assignments_visible_to(user, to_edit=to_edit)
+        .filter(pk=assignment_id, entity=entity, deliverable__plan=plan)
+        .select_related("deliverable__plan", "entity")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def milestones_visible_to(
+    user: User | AnonymousUser, *, to_edit: bool = False
+) -> QuerySet[Milestone]:
+    """The milestones of the assignments the user sees (or edits, when `to_edit`)."""
+    return Milestone.objects.filter(assignment__in=assignments_visible_to(user, to_edit=to_edit))
+
+
+def milestone_for(
+    user: User | AnonymousUser, milestone_id: int, *, assignment: Assignment, to_edit: bool = False
+) -> Milestone:
+    """A milestone of that assignment; 404 if missing or not the user's to see."""
+    milestone = (
+        milestones_visible_to(user, to_edit=to_edit)
+        .filter(pk=milestone_id, assignment=assignment)
+        .first()
+    )
+    if milestone is None:
+        raise Http404
+    return milestone
+
+
+def workplan_entity_for(user: User | AnonymousUser, code: str, *, to_edit: bool = False) -> Entity:
+    """The entity whose work plan is asked for (groups have none; their members do); 404 if
+    missing, or to anyone who may not read (or, when `to_edit`, change) work plans."""
+    if not _may(user, to_edit=to_edit):
+        raise Http404
+    entity = Entity.objects.filter(code=code).exclude(kind=Entity.Kind.GROUP).first()
+    if entity is None:
+        raise Http404(_("No such entity."))
+    return entity
+
+
+def workplan_of(user: User | AnonymousUser, plan: Plan, entity: Entity) -> QuerySet[Assignment]:
+    """The entity's work plan: its assignments in force, in the plan's order."""
+    return (
+        assignments_visible_to(user)
+        .filter(deliverable__plan=plan, entity=entity, active=True)
+        .select_related("deliverable", "via")
+        .prefetch_related("focal_points", "milestones")
+        .order_by("deliverable__position")
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How the plan is covered by work plans: per entity, and per deliverable."""
+
+    entities: QuerySet[Entity]
+    deliverables: Sequence[Deliverable]
+    unassigned: Sequence[Deliverable]
+
+
+def workplan_coverage(user: User | AnonymousUser, plan: Plan) -> Coverage:
+    """Each entity with a work plan in the plan, with how many deliverables it has (as lead),
+    and how many lack focal points or milestones; each deliverable with how many entities have
+    it. 404 to anyone who may not read work plans."""
+    if not _may(user, to_edit=False):
+        raise Http404
+    active = Q(assignments__active=True, assignments__deliverable__plan=plan)
+    entities = (
+        Entity.objects.filter(active)
+        .annotate(
+            assigned=Count("assignments", filter=active, distinct=True),
+            leads=Count("assignments", filter=active & Q(assignments__role="lead"), distinct=True),
+            without_focal=Count(
+                "assignments",
+                distinct=True,
+                filter=active & Q(assignments__focal_points__isnull=True),
+            ),
+            without_milestones=Count(
+                "assignments",
+                distinct=True,
+                filter=active & Q(assignments__milestones__isnull=True),
+            ),
+        )
+        .order_by("kind", "code")
+    )
+    deliverables = list(
+        plan.deliverables.annotate(
+            assigned=Count("assignments", filter=Q(assignments__active=True), distinct=True)
+        ).order_by("position")
+    )
+    return Coverage(
+        entities=entities,
+        deliverables=deliverables,
+        unassigned=[d for d in deliverables if not d.assigned],
     )

@@ -18,11 +18,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import audit
 from core.models import Entity
 from plans.exporters import plain_number, plan_tree
 from plans.models import Plan, PlanVersion
 from plans.planfile import PlanFile, parse_plan_text
+from plans.services import PlanLoadError, plan_load
 
 ROLE_KEYS = ("lead_entities", "supporting_entities", "oversight_entities")
 
@@ -213,7 +215,7 @@ def _next_number(plan: Plan) -> int:
 
 
 @transaction.atomic
-def version_initial(*, plan: Plan, actor: Any = None, source: str = "") -> PlanVersion:
+def version_initial(*, plan: Plan, actor: User | None = None, source: str = "") -> PlanVersion:
     """Version 1: what the database holds now, published, effective from the plan's start."""
     if plan.versions.exists():
         raise VersionError(_("Plan %(code)s already has versions.") % {"code": plan.code})
@@ -234,7 +236,12 @@ def version_initial(*, plan: Plan, actor: Any = None, source: str = "") -> PlanV
 
 @transaction.atomic
 def revision_propose(
-    *, plan: Plan, tree: dict[str, Any], actor: Any = None, source: str = "", reason: str = ""
+    *,
+    plan: Plan,
+    tree: dict[str, Any],
+    actor: User | None = None,
+    source: str = "",
+    reason: str = "",
 ) -> PlanVersion:
     """Make `tree` the draft revision (replacing an earlier draft), keeping the reasons already
     given for changes that remain, and giving `reason` to the others when set."""
@@ -270,7 +277,7 @@ def revision_propose(
 
 @transaction.atomic
 def revision_set_reasons(
-    *, revision: PlanVersion, reasons: dict[str, str], actor: Any
+    *, revision: PlanVersion, reasons: dict[str, str], actor: User | None
 ) -> PlanVersion:
     if revision.state != PlanVersion.State.DRAFT:
         raise VersionError(_("Only a draft revision can be changed."))
@@ -288,12 +295,10 @@ def pending_changes(revision: PlanVersion) -> list[Change]:
 
 @transaction.atomic
 def revision_publish(
-    *, revision: PlanVersion, effective_from: dt.date, actor: Any = None
+    *, revision: PlanVersion, effective_from: dt.date, actor: User | None = None
 ) -> PlanVersion:
     """Apply the revision to the live plan and publish it. Deliverables and indicators it drops
     are retired in it; earlier versions, and the cycles bound to them, do not change."""
-    from plans.services import PlanLoadError, plan_load
-
     revision = PlanVersion.objects.select_for_update().get(pk=revision.pk)
     if revision.state != PlanVersion.State.DRAFT:
         raise VersionError(_("This revision is already published."))
@@ -337,7 +342,7 @@ def revision_publish(
 
 
 @transaction.atomic
-def revision_discard(*, revision: PlanVersion, actor: Any = None) -> None:
+def revision_discard(*, revision: PlanVersion, actor: User | None = None) -> None:
     if revision.state != PlanVersion.State.DRAFT:
         raise VersionError(_("A published version cannot be discarded."))
     audit.log(
@@ -411,7 +416,7 @@ def without_indicator(tree: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def revision_open(*, plan: Plan, actor: Any) -> PlanVersion:
+def revision_open(*, plan: Plan, actor: User | None) -> PlanVersion:
     """A draft revision starting from the version in force (or the draft already open)."""
     revision = draft_revision(plan)
     if revision is not None:
@@ -433,7 +438,7 @@ def revision_open(*, plan: Plan, actor: Any) -> PlanVersion:
 
 @transaction.atomic
 def revision_change(
-    *, revision: PlanVersion, tree: dict[str, Any], key: str, reason: str, actor: Any
+    *, revision: PlanVersion, tree: dict[str, Any], key: str, reason: str, actor: User | None
 ) -> PlanVersion:
     """Replace the revision's tree after one edit, with the reason for it. The whole plan is
     validated as a plan file would be (raises PlanFileError)."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.access import access_for
-from core.models import Entity
 from plans import selectors
 from plans.forms import DeliverableFilterForm
 from plans.models import Deliverable, Result
@@ -25,17 +23,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def plan_overview(request: HttpRequest, plan: str) -> HttpResponse:
-    the_plan = selectors.plan_for(request.user, plan)
-    deliverables = selectors.deliverables_visible_to(request.user, the_plan)
+    plan_obj = selectors.plan_for(request.user, plan)
+    deliverables = selectors.deliverables_visible_to(request.user, plan_obj)
     return render(
         request,
         "plans/overview.html",
         {
-            "plan": the_plan,
-            "priorities": selectors.priorities_with_results(the_plan),
+            "plan": plan_obj,
+            "priorities": selectors.priorities_with_results(plan_obj),
             "deliverable_count": deliverables.count(),
-            "markers": the_plan.markers.all(),
-            "version": current_version(the_plan),
+            "markers": plan_obj.markers.all(),
+            "version": current_version(plan_obj),
             "planner": access_for(request.user).planner,
             "nav": "overview",
         },
@@ -43,16 +41,16 @@ def plan_overview(request: HttpRequest, plan: str) -> HttpResponse:
 
 
 def priority_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse:
-    the_plan = selectors.plan_for(request.user, plan)
-    priority = selectors.priority_for(request.user, the_plan, number)
-    deliverables = selectors.deliverables_visible_to(request.user, the_plan).filter(
+    plan_obj = selectors.plan_for(request.user, plan)
+    priority = selectors.priority_for(request.user, plan_obj, number)
+    deliverables = selectors.deliverables_visible_to(request.user, plan_obj).filter(
         result__priority=priority
     )
     return render(
         request,
         "plans/priority.html",
         {
-            "plan": the_plan,
+            "plan": plan_obj,
             "priority": priority,
             "results": _group_by_result(list(deliverables)),
         },
@@ -60,14 +58,14 @@ def priority_detail(request: HttpRequest, plan: str, number: int) -> HttpRespons
 
 
 def result_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
-    the_plan = selectors.plan_for(request.user, plan)
-    result = selectors.result_for(request.user, the_plan, code)
-    deliverables = selectors.deliverables_visible_to(request.user, the_plan).filter(result=result)
+    plan_obj = selectors.plan_for(request.user, plan)
+    result = selectors.result_for(request.user, plan_obj, code)
+    deliverables = selectors.deliverables_visible_to(request.user, plan_obj).filter(result=result)
     return render(
         request,
         "plans/result.html",
         {
-            "plan": the_plan,
+            "plan": plan_obj,
             "result": result,
             "deliverables": deliverables,
         },
@@ -75,10 +73,10 @@ def result_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
 
 
 def deliverable_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
-    the_plan = selectors.plan_for(request.user, plan)
-    deliverable = selectors.deliverable_for(request.user, the_plan, code)
+    plan_obj = selectors.plan_for(request.user, plan)
+    deliverable = selectors.deliverable_for(request.user, plan_obj, code)
     siblings = list(
-        selectors.deliverables_visible_to(request.user, the_plan, include_retired=True)
+        selectors.deliverables_visible_to(request.user, plan_obj, include_retired=True)
         .filter(result_id=deliverable.result_id)
         .values_list("code", flat=True)
     )
@@ -87,7 +85,7 @@ def deliverable_detail(request: HttpRequest, plan: str, code: str) -> HttpRespon
         request,
         "plans/deliverable_detail.html",
         {
-            "plan": the_plan,
+            "plan": plan_obj,
             "deliverable": deliverable,
             "result": deliverable.result,
             "previous": siblings[index - 1] if index > 0 else None,
@@ -97,17 +95,14 @@ def deliverable_detail(request: HttpRequest, plan: str, code: str) -> HttpRespon
 
 
 def deliverable_list(request: HttpRequest, plan: str) -> HttpResponse:
-    the_plan = selectors.plan_for(request.user, plan)
-    entities = (
-        Entity.objects.filter(Q(parts__deliverable__plan=the_plan) | Q(mission__in_plan_group=True))
-        .distinct()
-        .order_by("kind", "acronym", "name")
-    )
-    priorities = the_plan.priorities.all()
+    plan_obj = selectors.plan_for(request.user, plan)
     form = DeliverableFilterForm(
-        request.GET or None, plan=the_plan, entities=entities, priorities=priorities
+        request.GET or None,
+        plan=plan_obj,
+        entities=selectors.entities_to_filter_by(plan_obj),
+        priorities=plan_obj.priorities.all(),
     )
-    deliverables = selectors.deliverables_visible_to(request.user, the_plan)
+    deliverables = selectors.deliverables_visible_to(request.user, plan_obj)
     active = None
     if form.is_bound and form.is_valid():
         active = form.to_filter()
@@ -119,7 +114,7 @@ def deliverable_list(request: HttpRequest, plan: str) -> HttpResponse:
         request,
         "plans/deliverable_list.html",
         {
-            "plan": the_plan,
+            "plan": plan_obj,
             "form": form,
             "deliverables": items,
             "filter": active,
@@ -130,13 +125,13 @@ def deliverable_list(request: HttpRequest, plan: str) -> HttpResponse:
 
 
 def entity_list(request: HttpRequest, plan: str) -> HttpResponse:
-    the_plan = selectors.plan_for(request.user, plan)
+    plan_obj = selectors.plan_for(request.user, plan)
     return render(
         request,
         "plans/entities.html",
         {
-            "plan": the_plan,
-            "entities": selectors.entities_in_plan(the_plan),
+            "plan": plan_obj,
+            "entities": selectors.entities_in_plan(plan_obj),
             "nav": "entities",
         },
     )

@@ -6,9 +6,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from core.models import Entity
-from plans.models import DeliverableEntity, Milestone
 from reporting.models import Cycle, Obstacle, ProgressUpdate
 from reporting.services import ObstacleData
 
@@ -141,48 +138,3 @@ class CycleForm(forms.ModelForm):
 
     def validate_constraints(self, exclude: Any = None) -> None:
         """The date checks above say it field by field; the plan is set by the view."""
-
-
-class AssignmentAddForm(forms.Form):
-    deliverable = forms.CharField(label=_("Deliverable code"), max_length=12)
-    role = forms.ChoiceField(label=_("Role"), choices=DeliverableEntity.Role.choices[:2])
-
-
-class FocalPointsForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(
-        label=_("Focal points"),
-        required=False,
-        queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args: Any, entity: Entity, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        users = self.fields["users"]
-        assert isinstance(users, forms.ModelMultipleChoiceField)
-        users.queryset = (
-            User.objects.filter(
-                is_active=True, memberships__entity=entity, memberships__role="focal_point"
-            )
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-
-
-class MilestoneForm(forms.ModelForm):
-    class Meta:
-        model = Milestone
-        fields = ["title", "due_date", "status", "completed_on"]
-        widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}),
-            "completed_on": forms.DateInput(attrs={"type": "date"}),
-        }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("status") == Milestone.Status.DONE and not data.get("completed_on"):
-            self.add_error("completed_on", _("A milestone that is done needs its completion date."))
-        return data
-
-    def validate_constraints(self, exclude: Any = None) -> None:
-        """Checked field by field in clean(); the assignment is set by the service."""
