@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import access_for
-from accounts.models import User
+from accounts.http import AuthenticatedRequest
 from plans import revisions, versions
 from plans.forms import (
     DeliverableEditForm,
@@ -80,14 +80,7 @@ def version_diff(request: HttpRequest, plan: str) -> HttpResponse:
 # The revision page: one form per kind of edit, each posted with its `action`.
 
 Forms = dict[str, forms.Form]
-Edit = Callable[[HttpRequest, PlanVersion, Forms], HttpResponse | None]
-
-
-def _signed_in(request: HttpRequest) -> User:
-    """The user of a page behind login_required, who acts in the services."""
-    if not isinstance(request.user, User):
-        raise Http404
-    return request.user
+Edit = Callable[[AuthenticatedRequest, PlanVersion, Forms], HttpResponse | None]
 
 
 def _blank_forms() -> Forms:
@@ -101,7 +94,7 @@ def _blank_forms() -> Forms:
 
 
 @login_required
-def revision(request: HttpRequest, plan: str) -> HttpResponse:
+def revision(request: AuthenticatedRequest, plan: str) -> HttpResponse:
     plan_obj = plan_for(request.user, plan)
     if not access_for(request.user).planner:
         raise Http404
@@ -110,7 +103,7 @@ def revision(request: HttpRequest, plan: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "open":
-            versions.revision_open(plan=plan_obj, actor=_signed_in(request))
+            versions.revision_open(plan=plan_obj, actor=request.user)
             return redirect("plan-revision", plan=plan_obj.code)
         if draft is None:
             raise Http404
@@ -121,7 +114,7 @@ def revision(request: HttpRequest, plan: str) -> HttpResponse:
 
 
 def _revision_page(
-    request: HttpRequest, plan: Plan, draft: PlanVersion | None, page: Forms
+    request: AuthenticatedRequest, plan: Plan, draft: PlanVersion | None, page: Forms
 ) -> HttpResponse:
     changes = versions.pending_changes(draft) if draft else []
     return render(
@@ -139,7 +132,7 @@ def _revision_page(
 
 
 def _apply(
-    request: HttpRequest, draft: PlanVersion, action: str, page: Forms
+    request: AuthenticatedRequest, draft: PlanVersion, action: str, page: Forms
 ) -> HttpResponse | None:
     """Carry out one edit of the draft; None re-renders the page with the form's errors."""
     edit = EDITS.get(action)
@@ -152,12 +145,14 @@ def _apply(
         return None
 
 
-def _changed(request: HttpRequest, draft: PlanVersion) -> HttpResponse:
+def _changed(request: AuthenticatedRequest, draft: PlanVersion) -> HttpResponse:
     messages.success(request, _("The revision was changed."))
     return redirect("plan-revision", plan=draft.plan.code)
 
 
-def _edit_deliverable(request: HttpRequest, draft: PlanVersion, page: Forms) -> HttpResponse | None:
+def _edit_deliverable(
+    request: AuthenticatedRequest, draft: PlanVersion, page: Forms
+) -> HttpResponse | None:
     form = page["deliverable_form"] = DeliverableEditForm(request.POST, prefix="d")
     if not form.is_valid():
         return None
@@ -172,13 +167,16 @@ def _edit_deliverable(request: HttpRequest, draft: PlanVersion, page: Forms) -> 
         supporting_entities=data["supporting_entities"],
         markers=data["markers"],
         reason=data["reason"],
-        actor=_signed_in(request),
+        actor=request.user,
     )
     return _changed(request, draft)
 
 
 def _retire(
-    request: HttpRequest, draft: PlanVersion, page: Forms, retire: Callable[..., PlanVersion]
+    request: AuthenticatedRequest,
+    draft: PlanVersion,
+    page: Forms,
+    retire: Callable[..., PlanVersion],
 ) -> HttpResponse | None:
     form = page["retire_form"] = RetireForm(request.POST, prefix="r")
     if not form.is_valid():
@@ -187,22 +185,26 @@ def _retire(
         revision=draft,
         code=form.cleaned_data["code"],
         reason=form.cleaned_data["reason"],
-        actor=_signed_in(request),
+        actor=request.user,
     )
     return _changed(request, draft)
 
 
 def _retire_deliverable(
-    request: HttpRequest, draft: PlanVersion, page: Forms
+    request: AuthenticatedRequest, draft: PlanVersion, page: Forms
 ) -> HttpResponse | None:
     return _retire(request, draft, page, revisions.deliverable_retire)
 
 
-def _retire_indicator(request: HttpRequest, draft: PlanVersion, page: Forms) -> HttpResponse | None:
+def _retire_indicator(
+    request: AuthenticatedRequest, draft: PlanVersion, page: Forms
+) -> HttpResponse | None:
     return _retire(request, draft, page, revisions.indicator_retire)
 
 
-def _edit_indicator(request: HttpRequest, draft: PlanVersion, page: Forms) -> HttpResponse | None:
+def _edit_indicator(
+    request: AuthenticatedRequest, draft: PlanVersion, page: Forms
+) -> HttpResponse | None:
     form = page["indicator_form"] = IndicatorEditForm(request.POST, prefix="i")
     if not form.is_valid():
         return None
@@ -215,7 +217,7 @@ def _edit_indicator(request: HttpRequest, draft: PlanVersion, page: Forms) -> Ht
             end_target=data["end_target"],
             targets=data["targets"],
             reason=data["reason"],
-            actor=_signed_in(request),
+            actor=request.user,
         )
     except revisions.RevisionFieldError as error:
         form.add_error(error.field, str(error))
@@ -223,7 +225,9 @@ def _edit_indicator(request: HttpRequest, draft: PlanVersion, page: Forms) -> Ht
     return _changed(request, draft)
 
 
-def _add_indicator(request: HttpRequest, draft: PlanVersion, page: Forms) -> HttpResponse | None:
+def _add_indicator(
+    request: AuthenticatedRequest, draft: PlanVersion, page: Forms
+) -> HttpResponse | None:
     form = page["indicator_add_form"] = IndicatorAddForm(request.POST, prefix="n")
     if not form.is_valid():
         return None
@@ -242,7 +246,7 @@ def _add_indicator(request: HttpRequest, draft: PlanVersion, page: Forms) -> Htt
             end_target=data["end_target"],
             data_source=data["data_source"],
             reason=data["reason"],
-            actor=_signed_in(request),
+            actor=request.user,
         )
     except revisions.RevisionFieldError as error:
         form.add_error(error.field, str(error))
@@ -250,10 +254,10 @@ def _add_indicator(request: HttpRequest, draft: PlanVersion, page: Forms) -> Htt
     return _changed(request, draft)
 
 
-def _save_reasons(request: HttpRequest, draft: PlanVersion, page: Forms) -> HttpResponse:
+def _save_reasons(request: AuthenticatedRequest, draft: PlanVersion, page: Forms) -> HttpResponse:
     versions.revision_set_reasons(
         revision=draft,
-        actor=_signed_in(request),
+        actor=request.user,
         reasons={
             key.removeprefix("reason:"): str(value)
             for key, value in request.POST.items()
@@ -264,22 +268,22 @@ def _save_reasons(request: HttpRequest, draft: PlanVersion, page: Forms) -> Http
     return redirect("plan-revision", plan=draft.plan.code)
 
 
-def _publish(request: HttpRequest, draft: PlanVersion, page: Forms) -> HttpResponse | None:
+def _publish(request: AuthenticatedRequest, draft: PlanVersion, page: Forms) -> HttpResponse | None:
     form = page["publish_form"] = PublishForm(request.POST, prefix="p")
     if not form.is_valid():
         return None
     version = versions.revision_publish(
         revision=draft,
-        actor=_signed_in(request),
+        actor=request.user,
         effective_from=form.cleaned_data["effective_from"],
     )
     messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
     return redirect("plan-versions", plan=draft.plan.code)
 
 
-def _discard(request: HttpRequest, draft: PlanVersion, page: Forms) -> HttpResponse:
+def _discard(request: AuthenticatedRequest, draft: PlanVersion, page: Forms) -> HttpResponse:
     done = redirect("plan-revision", plan=draft.plan.code)
-    versions.revision_discard(revision=draft, actor=_signed_in(request))
+    versions.revision_discard(revision=draft, actor=request.user)
     messages.success(request, _("The draft revision was discarded."))
     return done
 

@@ -13,17 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import access_for
-from accounts.models import User
+from accounts.http import AuthenticatedRequest
 from plans import selectors, services
 from plans.forms import AssignmentAddForm, FocalPointsForm, MilestoneForm, form_errors
 from plans.models import Assignment, Milestone
-
-
-def _signed_in(request: HttpRequest) -> User:
-    """The user of a page behind login_required, who acts in the services."""
-    if not isinstance(request.user, User):
-        raise Http404
-    return request.user
 
 
 @login_required
@@ -67,7 +60,7 @@ def entity_workplan(request: HttpRequest, plan: str, entity: str) -> HttpRespons
 
 @require_POST
 @login_required
-def assignment_add(request: HttpRequest, plan: str, entity: str) -> HttpResponse:
+def assignment_add(request: AuthenticatedRequest, plan: str, entity: str) -> HttpResponse:
     plan_obj = selectors.plan_for(request.user, plan)
     entity_obj = selectors.workplan_entity_for(request.user, entity, to_edit=True)
     back = redirect("entity-workplan", plan=plan_obj.code, entity=entity_obj.code)
@@ -91,7 +84,7 @@ def assignment_add(request: HttpRequest, plan: str, entity: str) -> HttpResponse
             deliverable=deliverable,
             entity=entity_obj,
             role=form.cleaned_data["role"],
-            actor=_signed_in(request),
+            actor=request.user,
         )
     except services.WorkPlanError as error:
         messages.error(request, str(error))
@@ -111,32 +104,32 @@ def _edited_assignment(request: HttpRequest, plan: str, entity: str, pk: int) ->
     )
 
 
-def _assignment_remove(request: HttpRequest, assignment: Assignment) -> None:
-    services.assignment_remove(assignment=assignment, actor=_signed_in(request))
+def _assignment_remove(request: AuthenticatedRequest, assignment: Assignment) -> None:
+    services.assignment_remove(assignment=assignment, actor=request.user)
     messages.success(
         request, _("%(code)s taken out of the work plan.") % {"code": assignment.deliverable.code}
     )
 
 
-def _focal_points_set(request: HttpRequest, assignment: Assignment) -> None:
+def _focal_points_set(request: AuthenticatedRequest, assignment: Assignment) -> None:
     form = FocalPointsForm(request.POST, entity=assignment.entity)
     if not form.is_valid():
         messages.error(request, _("Choose focal points of this entity."))
         return
     services.assignment_set_focal_points(
-        assignment=assignment, users=list(form.cleaned_data["users"]), actor=_signed_in(request)
+        assignment=assignment, users=list(form.cleaned_data["users"]), actor=request.user
     )
     messages.success(request, _("Focal points saved."))
 
 
-def _milestone_add(request: HttpRequest, assignment: Assignment) -> None:
+def _milestone_add(request: AuthenticatedRequest, assignment: Assignment) -> None:
     form = MilestoneForm(request.POST)
     if not form.is_valid():
         messages.error(
             request, _("The milestone was not saved: %(errors)s") % {"errors": form_errors(form)}
         )
         return
-    services.milestone_save(assignment=assignment, actor=_signed_in(request), **form.cleaned_data)
+    services.milestone_save(assignment=assignment, actor=request.user, **form.cleaned_data)
     messages.success(request, _("Milestone added."))
 
 
@@ -150,7 +143,7 @@ ASSIGNMENT_CHANGES = {
 @require_POST
 @login_required
 def assignment_change(
-    request: HttpRequest, plan: str, entity: str, pk: int, action: str
+    request: AuthenticatedRequest, plan: str, entity: str, pk: int, action: str
 ) -> HttpResponse:
     assignment = _edited_assignment(request, plan, entity, pk)
     change = ASSIGNMENT_CHANGES.get(action)
@@ -163,11 +156,11 @@ def assignment_change(
 @require_POST
 @login_required
 def milestone_change(
-    request: HttpRequest, plan: str, entity: str, pk: int, milestone: int
+    request: AuthenticatedRequest, plan: str, entity: str, pk: int, milestone: int
 ) -> HttpResponse:
     assignment = _edited_assignment(request, plan, entity, pk)
     item = selectors.milestone_for(request.user, milestone, assignment=assignment, to_edit=True)
-    actor = _signed_in(request)
+    actor = request.user
     if "delete" in request.POST:
         services.milestone_delete(milestone=item, actor=actor)
         messages.success(request, _("Milestone deleted."))
