@@ -1,9 +1,29 @@
+"""Reads of users and memberships. Which roles a signed-in user holds is `accounts.access`; this
+module answers the other way round: who holds a role for an entity or a Member State."""
+
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Role, User
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user_id=user.pk).select_related("entity", "member_state")
+
+
+def users_holding(
+    role: Role,
+    *,
+    entity_ids: Iterable[int] | None = None,
+    state_ids: Iterable[int] | None = None,
+) -> QuerySet[User]:
+    """Active users who hold the role for one of these entities or Member States."""
+    users = User.objects.filter(is_active=True, memberships__role=role)
+    if entity_ids is not None:
+        users = users.filter(memberships__entity_id__in=list(entity_ids))
+    if state_ids is not None:
+        users = users.filter(memberships__member_state_id__in=list(state_ids))
+    return users.distinct()

@@ -10,7 +10,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
+from accounts.selectors import users_holding
 from core.models import Entity
 from plans.exporters import plain_number
 from plans.models import DeliverableEntity, Milestone, Plan, Priority
@@ -227,12 +228,8 @@ class FocalPointsForm(forms.Form):
         super().__init__(*args, **kwargs)
         users = self.fields["users"]
         assert isinstance(users, forms.ModelMultipleChoiceField)
-        users.queryset = (
-            User.objects.filter(
-                is_active=True, memberships__entity=entity, memberships__role="focal_point"
-            )
-            .distinct()
-            .order_by("last_name", "first_name")
+        users.queryset = users_holding(Role.FOCAL_POINT, entity_ids=[entity.pk]).order_by(
+            "last_name", "first_name"
         )
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import access_for
 from accounts.models import Role, User
+from accounts.selectors import users_holding
 from core.models import Entity
 from plans.models import Assignment, Plan
 from reporting.models import Cycle, Evidence, Notification, Obstacle, ProgressUpdate, Sensitivity
@@ -146,9 +147,7 @@ def reviewers_of(update: ProgressUpdate) -> QuerySet[User]:
     mission = getattr(entity, "mission", None)
     if mission is not None:
         targets |= {pk for pk in (mission.regional_asg_id, mission.division_id) if pk}
-    return User.objects.filter(
-        is_active=True, memberships__role=Role.REVIEWER, memberships__entity_id__in=targets
-    ).distinct()
+    return users_holding(Role.REVIEWER, entity_ids=targets)
 
 
 def cycle_board(cycle: Cycle) -> QuerySet[ProgressUpdate]:
