@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.access import access_for
-from reporting.models import Cycle
+from accounts.models import User
+from reporting.models import Cycle, ProgressUpdate
 from reports.models import Edition, Publication, PublishedFile, ReportDraft, ReportJob
 
 
-def may_prepare(user: Any) -> bool:
+def may_prepare(user: User | AnonymousUser) -> bool:
     """Who builds unpublished editions: the planning unit and senior leadership, who see every
     update. Everyone else reads published editions."""
     return access_for(user).sees_all_updates
 
 
-def may_publish(user: Any) -> bool:
+def may_publish(user: User | AnonymousUser) -> bool:
     return access_for(user).planner
 
 
-def publications_visible_to(user: Any) -> QuerySet[Publication]:
+def publications_visible_to(user: User | AnonymousUser) -> QuerySet[Publication]:
     """Public editions to anyone, signed in or not; internal editions to UN staff only."""
     publications = Publication.objects.select_related("cycle__plan").prefetch_related("files")
     if access_for(user).internal:
@@ -31,7 +32,7 @@ def publications_visible_to(user: Any) -> QuerySet[Publication]:
     return publications.filter(edition=Edition.PUBLIC)
 
 
-def published_file_for(user: Any, pk: int) -> PublishedFile:
+def published_file_for(user: User | AnonymousUser, pk: int) -> PublishedFile:
     """404 for a file that does not exist and for one the user may not see alike."""
     visible = publications_visible_to(user).values("pk")
     found = (
@@ -44,7 +45,7 @@ def published_file_for(user: Any, pk: int) -> PublishedFile:
     return found
 
 
-def latest_publications(user: Any) -> list[Publication]:
+def latest_publications(user: User | AnonymousUser) -> list[Publication]:
     """The latest revision of each cycle's editions, newest cycle first; older revisions are
     attached as `superseded`."""
     latest: dict[tuple[int, str], Publication] = {}
@@ -60,17 +61,41 @@ def latest_publications(user: Any) -> list[Publication]:
     return list(latest.values())
 
 
-def job_for(user: Any, job_id: str) -> ReportJob:
-    """A job is seen by the person who asked for it only."""
+def latest_public_report() -> Publication | None:
+    """The newest published public edition, for the plan's front page."""
+    return (
+        Publication.objects.filter(edition=Edition.PUBLIC)
+        .select_related("cycle")
+        .prefetch_related("files")
+        .order_by("-cycle__period_start", "-revision")
+        .first()
+    )
+
+
+def jobs_visible_to(user: User | AnonymousUser) -> QuerySet[ReportJob]:
+    """A job is seen by the person who asked for it only, while they may build reports."""
+    if not isinstance(user, User) or not may_prepare(user):
+        return ReportJob.objects.none()
+    return ReportJob.objects.filter(requested_by=user)
+
+
+def job_for(user: User | AnonymousUser, job_id: str) -> ReportJob:
+    """404 for a job that does not exist and for one the user may not see alike."""
     try:
         key = uuid.UUID(str(job_id))
     except ValueError:
         raise Http404 from None
-    job = ReportJob.objects.filter(pk=key, requested_by_id=getattr(user, "pk", None)).first()
-    if job is None or not may_prepare(user):
+    job = jobs_visible_to(user).filter(pk=key).first()
+    if job is None:
         raise Http404
     return job
 
 
 def draft_of(cycle: Cycle) -> ReportDraft | None:
     return ReportDraft.objects.filter(cycle=cycle).select_related("updated_by").first()
+
+
+def update_counts(cycle: Cycle) -> tuple[int, int]:
+    """The cycle's validated updates and all its updates, for the preparation page."""
+    validated = cycle.updates.filter(state=ProgressUpdate.State.VALIDATED).count()
+    return validated, cycle.updates.count()

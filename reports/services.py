@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,8 +13,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core import audit
 from reporting.models import Cycle
+from reporting.services import cycle_step
 from reports import content, render
 from reports.content import ReportError
 from reports.models import (
@@ -31,7 +32,17 @@ from reports.selectors import may_prepare, may_publish
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
+JobSender = Callable[[str], object]
 PUBLISHABLE_STATES = (Cycle.State.CLOSED, Cycle.State.PUBLISHED)
+
+# How a job reaches a Celery worker: the one sender that reports.tasks registers when the app is
+# ready (the task runs `job_run` below, so this module cannot import it).
+_job_sender: list[JobSender] = []
+
+
+def register_job_sender(send: JobSender) -> None:
+    """`send(job_id)` puts a job on the workers' queue."""
+    _job_sender[:] = [send]
 
 
 def _languages() -> list[str]:
@@ -39,7 +50,7 @@ def _languages() -> list[str]:
 
 
 @transaction.atomic
-def summary_save(*, cycle: Cycle, text: str, actor: Any) -> ReportDraft:
+def summary_save(*, cycle: Cycle, text: str, actor: User) -> ReportDraft:
     if not may_publish(actor):
         raise ReportError(_("Only the planning unit writes the executive summary."))
     draft, _created = ReportDraft.objects.select_for_update().get_or_create(cycle=cycle)
@@ -87,7 +98,7 @@ def report_build(
 def report_publish(
     *,
     cycle: Cycle,
-    actor: Any,
+    actor: User,
     languages: list[str] | None = None,
     progress: Progress | None = None,
 ) -> list[Publication]:
@@ -141,10 +152,8 @@ def report_publish(
 
 @transaction.atomic
 def _store(
-    *, cycle: Cycle, actor: Any, summary: str, built: dict[str, list[tuple[str, str, str, bytes]]]
+    *, cycle: Cycle, actor: User, summary: str, built: dict[str, list[tuple[str, str, str, bytes]]]
 ) -> list[Publication]:
-    from reporting.services import cycle_step
-
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     publications = []
     for edition, files in built.items():
@@ -192,7 +201,7 @@ def job_create(
     *,
     kind: str,
     cycle: Cycle,
-    actor: Any,
+    actor: User,
     edition: str = Edition.PUBLIC,
     fmt: str = "",
     language: str = "en",
@@ -227,10 +236,9 @@ def job_enqueue(job: ReportJob) -> None:
     if settings.A4P_TASKS_INLINE:
         job_run(job_id=str(job.pk))
         return
-    import a4p.celery  # noqa: F401  (the configured app, before the task is sent)
-    from reports.tasks import report_job_run
-
-    transaction.on_commit(lambda: report_job_run.delay(str(job.pk)))
+    (send,) = _job_sender
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: send(job_id))
 
 
 def _progress(job_id: str) -> Progress:

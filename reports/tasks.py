@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from reports import services
+
 
 @shared_task(name="reports.job_run")
 def report_job_run(job_id: str) -> str:
-    from reports.services import job_run
+    return str(services.job_run(job_id=job_id).state)
 
-    return str(job_run(job_id=job_id).state)
+
+def send_job(job_id: str) -> None:
+    """Put a job on the workers' queue; the task is the one of the project's Celery app."""
+    report_job_run.delay(job_id)

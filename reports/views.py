@@ -12,8 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from plans.selectors import current_plan, plan_for
-from reporting.models import Cycle, ProgressUpdate
+from reporting.models import Cycle
 from reporting.selectors import cycle_for
 from reports import content, selectors, services
 from reports.content import ReportError
@@ -54,17 +55,24 @@ def published_file(request: HttpRequest, pk: int, filename: str) -> FileResponse
     return response
 
 
+def _signed_in(request: HttpRequest) -> User:
+    """The user of a page behind login_required, who acts in the services."""
+    if not isinstance(request.user, User):
+        raise Http404
+    return request.user
+
+
 def _prepared_cycle(request: HttpRequest, plan: str, cycle: str) -> Cycle:
-    the_cycle = cycle_for(request.user, plan_for(request.user, plan), cycle)
+    found = cycle_for(request.user, plan_for(request.user, plan), cycle)
     if not selectors.may_prepare(request.user):
         raise Http404
-    return the_cycle
+    return found
 
 
 @login_required
 def report_prepare(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
-    the_cycle = _prepared_cycle(request, plan, cycle)
-    draft = selectors.draft_of(the_cycle)
+    prepared = _prepared_cycle(request, plan, cycle)
+    draft = selectors.draft_of(prepared)
     may_publish = selectors.may_publish(request.user)
     summary_form = SummaryForm(request.POST or None, instance=draft)
     if request.method == "POST":
@@ -73,32 +81,32 @@ def report_prepare(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
         if summary_form.is_valid():
             try:
                 services.summary_save(
-                    cycle=the_cycle,
+                    cycle=prepared,
                     text=summary_form.cleaned_data["executive_summary"],
-                    actor=request.user,
+                    actor=_signed_in(request),
                 )
             except ReportError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("The executive summary is saved."))
                 return redirect(request.path)
-    validated = the_cycle.updates.filter(state=ProgressUpdate.State.VALIDATED).count()
+    validated, total = selectors.update_counts(prepared)
     return render(
         request,
         "reports/prepare.html",
         {
-            "plan": the_cycle.plan,
-            "cycle": the_cycle,
+            "plan": prepared.plan,
+            "cycle": prepared,
             "draft": draft,
             "summary_form": summary_form,
             "build_form": BuildForm(initial={"language": translation.get_language()}),
             "publish_form": PublishForm(),
             "may_publish": may_publish,
-            "publishable": the_cycle.state in services.PUBLISHABLE_STATES,
+            "publishable": prepared.state in services.PUBLISHABLE_STATES,
             "validated": validated,
-            "total": the_cycle.updates.count(),
-            "publications": selectors.publications_visible_to(request.user).filter(cycle=the_cycle),
-            "jobs": ReportJob.objects.filter(cycle=the_cycle, requested_by_id=request.user.pk)[:5],
+            "total": total,
+            "publications": selectors.publications_visible_to(request.user).filter(cycle=prepared),
+            "jobs": selectors.jobs_visible_to(request.user).filter(cycle=prepared)[:5],
             "nav": "cycles",
         },
     )
@@ -106,14 +114,14 @@ def report_prepare(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
 
 @login_required
 def report_preview(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
-    the_cycle = _prepared_cycle(request, plan, cycle)
+    prepared = _prepared_cycle(request, plan, cycle)
     edition = request.GET.get("edition", Edition.PUBLIC)
     if edition not in content.EDITIONS:
         raise Http404
-    draft = selectors.draft_of(the_cycle)
+    draft = selectors.draft_of(prepared)
     try:
         report = content.build_report(
-            the_cycle,
+            prepared,
             edition=edition,
             executive_summary=draft.executive_summary if draft else "",
         )
@@ -123,22 +131,22 @@ def report_preview(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
     return render(
         request,
         "reports/preview.html",
-        {"plan": the_cycle.plan, "cycle": the_cycle, "report": report, "nav": "cycles"},
+        {"plan": prepared.plan, "cycle": prepared, "report": report, "nav": "cycles"},
     )
 
 
 @login_required
 @require_POST
 def report_build(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
-    the_cycle = _prepared_cycle(request, plan, cycle)
+    prepared = _prepared_cycle(request, plan, cycle)
     form = BuildForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an edition, a format and a language."))
         return redirect("report-prepare", plan=plan, cycle=cycle)
     job = services.job_create(
         kind=ReportJob.Kind.BUILD,
-        cycle=the_cycle,
-        actor=request.user,
+        cycle=prepared,
+        actor=_signed_in(request),
         edition=form.cleaned_data["edition"],
         fmt=form.cleaned_data["format"],
         language=form.cleaned_data["language"],
@@ -151,7 +159,7 @@ def report_build(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
 @login_required
 @require_POST
 def report_publish(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
-    the_cycle = _prepared_cycle(request, plan, cycle)
+    prepared = _prepared_cycle(request, plan, cycle)
     if not selectors.may_publish(request.user):
         raise Http404
     form = PublishForm(request.POST)
@@ -164,8 +172,8 @@ def report_publish(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
     try:
         job = services.job_create(
             kind=ReportJob.Kind.PUBLISH,
-            cycle=the_cycle,
-            actor=request.user,
+            cycle=prepared,
+            actor=_signed_in(request),
             language=",".join(form.cleaned_data["languages"]),
         )
     except ReportError as error:
@@ -177,17 +185,17 @@ def report_publish(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
 
 @login_required
 def report_job(request: HttpRequest, job: str) -> HttpResponse:
-    the_job = selectors.job_for(request.user, job)
+    report_job = selectors.job_for(request.user, job)
     return render(
         request,
         "reports/job.html",
         {
-            "job": the_job,
-            "plan": the_job.cycle.plan,
-            "cycle": the_job.cycle,
+            "job": report_job,
+            "plan": report_job.cycle.plan,
+            "cycle": report_job.cycle,
             "prepare_url": reverse(
                 "report-prepare",
-                kwargs={"plan": the_job.cycle.plan.code, "cycle": the_job.cycle.code},
+                kwargs={"plan": report_job.cycle.plan.code, "cycle": report_job.cycle.code},
             ),
             "nav": "cycles",
         },
@@ -196,12 +204,12 @@ def report_job(request: HttpRequest, job: str) -> HttpResponse:
 
 @login_required
 def report_job_file(request: HttpRequest, job: str) -> FileResponse:
-    the_job = selectors.job_for(request.user, job)
-    if the_job.state != ReportJob.State.DONE or not the_job.file:
+    report_job = selectors.job_for(request.user, job)
+    if report_job.state != ReportJob.State.DONE or not report_job.file:
         raise Http404
     return FileResponse(
-        the_job.file.open("rb"),
+        report_job.file.open("rb"),
         as_attachment=True,
-        filename=the_job.filename,
-        content_type=CONTENT_TYPES[the_job.format],
+        filename=report_job.filename,
+        content_type=CONTENT_TYPES[report_job.format],
     )

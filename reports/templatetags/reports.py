@@ -6,6 +6,9 @@ from typing import Any
 from django import template
 
 from core import charts
+from reports import selectors
+from reports.content import Chart, DeliverableLine
+from reports.models import Format, PublishedFile
 
 register = template.Library()
 
@@ -16,7 +19,7 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 
 @register.filter
-def chart_data_uri(chart: Any) -> str:
+def chart_data_uri(chart: Chart) -> str:
     """The chart drawn as SVG, inlined as an image: vector in the PDF, and no inline markup or
     style for the page's content security policy to refuse."""
     svg = charts.to_svg(chart.spec)
@@ -24,23 +27,17 @@ def chart_data_uri(chart: Any) -> str:
 
 
 @register.filter
-def ratings_by_rating(line: Any, labels: dict[str, str]) -> str:
+def ratings_by_rating(line: DeliverableLine, labels: dict[str, str]) -> str:
     return str(line.ratings_by_rating(labels))
 
 
 @register.simple_tag
-def latest_public_report() -> Any:
+def latest_public_report() -> dict[str, Any] | None:
     """The newest published public edition and its PDF, for the plan's front page."""
-    from reports.models import Edition, Publication
-
-    publication = (
-        Publication.objects.filter(edition=Edition.PUBLIC)
-        .select_related("cycle")
-        .prefetch_related("files")
-        .order_by("-cycle__period_start", "-revision")
-        .first()
-    )
+    publication = selectors.latest_public_report()
     if publication is None:
         return None
-    pdf = next((f for f in publication.files_in_order() if f.format == "pdf"), None)
+    pdf: PublishedFile | None = next(
+        (f for f in publication.files_in_order() if f.format == Format.PDF), None
+    )
     return {"publication": publication, "pdf": pdf}
