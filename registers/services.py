@@ -5,7 +5,7 @@ checks that the actor may write, and writes its audit entry. Changes that concer
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -359,6 +359,89 @@ class ImportRejected(Exception):
 VICTIM_FIELDS = ("case_id", "nationality_id", "nationality_recorded", "personnel_type", "sex")
 
 
+def _import_cases(
+    rows: list[FatalityRow], acronyms: dict[int, str], actor: User | None
+) -> tuple[dict[str | None, int], int]:
+    """One case per mission and incident date (`source_key`): the keys' case ids, created where
+    missing, and how many were created."""
+    hosts: dict[int, list[int]] = {}
+    for mission_id, state_id in HostStates.objects.values_list("mission_id", "memberstate_id"):
+        hosts.setdefault(mission_id, []).append(state_id)
+    wanted: dict[str, FatalityRow] = {}
+    for row in rows:
+        wanted.setdefault(_case_key(row, acronyms), row)
+    existing = dict(
+        Case.objects.filter(source_key__in=list(wanted)).values_list("source_key", "pk")
+    )
+    new_cases = []
+    for key, row in wanted.items():
+        if key in existing:
+            continue
+        only_host = hosts.get(row.mission_id, [])
+        new_cases.append(
+            Case(
+                mission_id=row.mission_id,
+                incident_date=row.incident_date,
+                country_id=only_host[0] if len(only_host) == 1 else None,
+                incident_type=Case.IncidentType.UNDETERMINED,
+                source=Case.Source.UN_FATALITIES,
+                source_key=key,
+                sensitivity=Sensitivity.INTERNAL,
+                created_by=actor,
+            )
+        )
+    Case.objects.bulk_create(new_cases, batch_size=500)
+    if new_cases:
+        existing.update(
+            Case.objects.filter(source_key__in=[c.source_key for c in new_cases]).values_list(
+                "source_key", "pk"
+            )
+        )
+    return existing, len(new_cases)
+
+
+def _case_key(row: FatalityRow, acronyms: dict[int, str]) -> str:
+    return f"un-fatalities:{acronyms[row.mission_id]}:{row.incident_date.isoformat()}"
+
+
+def _import_victims(
+    rows: list[FatalityRow], case_of: Callable[[FatalityRow], int], counts: dict[str, int]
+) -> None:
+    """One victim per casualty id: created, updated where its data changed, or left alone;
+    the tallies of every case touched are recounted."""
+    ids = [r.casualty_id for r in rows]
+    current = {v.casualty_id: v for v in Victim.objects.filter(casualty_id__in=ids)}
+    previous_case = {key: v.case_id for key, v in current.items()}
+    to_create: list[Victim] = []
+    to_update: list[Victim] = []
+    for row in rows:
+        values = {
+            "case_id": case_of(row),
+            "nationality_id": row.nationality_id,
+            "nationality_recorded": row.nationality_recorded,
+            "personnel_type": row.personnel_type,
+            "sex": row.sex,
+            "outcome": row.outcome,
+        }
+        victim = current.get(row.casualty_id)
+        if victim is None:
+            to_create.append(Victim(casualty_id=row.casualty_id, **values))
+        elif any(getattr(victim, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(victim, k, v)
+            to_update.append(victim)
+        else:
+            counts["victims_unchanged"] += 1
+    Victim.objects.bulk_create(to_create, batch_size=1000)
+    Victim.objects.bulk_update(to_update, [*VICTIM_FIELDS, "outcome"], batch_size=500)
+    touched = {v.case_id for v in to_create} | {v.case_id for v in to_update}
+    for victim in to_update:  # a victim moved to another case leaves its old one
+        touched.add(previous_case[victim.casualty_id])
+    tallies_refresh(case_ids=touched)
+    counts["victims_created"] = len(to_create)
+    counts["victims_updated"] = len(to_update)
+
+
 @transaction.atomic
 def fatalities_import(
     *,
@@ -391,77 +474,10 @@ def fatalities_import(
         "victims_unchanged": 0,
     }
     acronyms = dict(Mission.objects.values_list("entity_id", "entity__acronym"))
-    hosts: dict[int, list[int]] = {}
-    for mission_id, state_id in HostStates.objects.values_list("mission_id", "memberstate_id"):
-        hosts.setdefault(mission_id, []).append(state_id)
-
-    def key_of(row: FatalityRow) -> str:
-        return f"un-fatalities:{acronyms[row.mission_id]}:{row.incident_date.isoformat()}"
-
-    wanted: dict[str, FatalityRow] = {}
-    for row in rows:
-        wanted.setdefault(key_of(row), row)
-    existing = dict(
-        Case.objects.filter(source_key__in=list(wanted)).values_list("source_key", "pk")
-    )
-    new_cases = []
-    for key, row in wanted.items():
-        if key in existing:
-            continue
-        only_host = hosts.get(row.mission_id, [])
-        new_cases.append(
-            Case(
-                mission_id=row.mission_id,
-                incident_date=row.incident_date,
-                country_id=only_host[0] if len(only_host) == 1 else None,
-                incident_type=Case.IncidentType.UNDETERMINED,
-                source=Case.Source.UN_FATALITIES,
-                source_key=key,
-                sensitivity=Sensitivity.INTERNAL,
-                created_by=actor,
-            )
-        )
-    Case.objects.bulk_create(new_cases, batch_size=500)
-    counts["cases_created"] = len(new_cases)
-    if new_cases:
-        existing.update(
-            Case.objects.filter(source_key__in=[c.source_key for c in new_cases]).values_list(
-                "source_key", "pk"
-            )
-        )
+    cases, counts["cases_created"] = _import_cases(rows, acronyms, actor)
     if progress:
         progress("write", len(rows) // 3, len(rows))
-    ids = [r.casualty_id for r in rows]
-    current = {v.casualty_id: v for v in Victim.objects.filter(casualty_id__in=ids)}
-    previous_case = {key: v.case_id for key, v in current.items()}
-    to_create: list[Victim] = []
-    to_update: list[Victim] = []
-    for row in rows:
-        values = {
-            "case_id": existing[key_of(row)],
-            "nationality_id": row.nationality_id,
-            "nationality_recorded": row.nationality_recorded,
-            "personnel_type": row.personnel_type,
-            "sex": row.sex,
-            "outcome": row.outcome,
-        }
-        victim = current.get(row.casualty_id)
-        if victim is None:
-            to_create.append(Victim(casualty_id=row.casualty_id, **values))
-        elif any(getattr(victim, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(victim, k, v)
-            to_update.append(victim)
-        else:
-            counts["victims_unchanged"] += 1
-    Victim.objects.bulk_create(to_create, batch_size=1000)
-    Victim.objects.bulk_update(to_update, [*VICTIM_FIELDS, "outcome"], batch_size=500)
-    touched = {v.case_id for v in to_create} | {v.case_id for v in to_update}
-    for victim in to_update:  # a victim moved to another case leaves its old one
-        touched.add(previous_case[victim.casualty_id])
-    tallies_refresh(case_ids=touched)
-    counts["victims_created"] = len(to_create)
-    counts["victims_updated"] = len(to_update)
+    _import_victims(rows, lambda row: cases[_case_key(row, acronyms)], counts)
     run = FatalitiesImport.objects.create(
         by=actor,
         filename=filename[:300],
