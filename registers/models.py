@@ -5,26 +5,15 @@ import. Writes live in registers/services.py; reads through registers/selectors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import (
-    Count,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Func, IntegerField, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registers.kernel.log import AccessEntry
 from reporting.models import Sensitivity
 
 
@@ -142,8 +131,9 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
-    # Tallies of the case's victims and follow-up, kept by `tallies_refresh` (victims' and steps'
-    # save and delete, the import, the synthetic data), so that the statistics read cases only.
+    # Tallies of the case's victims and follow-up, kept by `services.tallies_refresh` (every
+    # writer of victims and steps calls it; the synthetic data writes them with the rows), so that
+    # the statistics read cases only.
     victims_killed = models.PositiveIntegerField(default=0, editable=False)
     victims_injured = models.PositiveIntegerField(default=0, editable=False)
     # One bit per follow-up stage reached (STAGE_BITS).
@@ -281,17 +271,6 @@ class Victim(models.Model):
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} — {self.nationality_label}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        old = Victim.objects.filter(pk=self.pk).values_list("case_id", flat=True).first()
-        super().save(*args, **kwargs)
-        tallies_refresh({i for i in (self.case_id, old) if i is not None})
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        case_id = self.case_id
-        out = super().delete(*args, **kwargs)
-        tallies_refresh([case_id])
-        return out
-
     @property
     def nationality_label(self) -> str:
         if self.nationality is not None:
@@ -335,65 +314,9 @@ class FollowUpStep(models.Model):
     def __str__(self) -> str:
         return f"{self.get_stage_display()} {self.date:%Y-%m-%d}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        old = FollowUpStep.objects.filter(pk=self.pk).values_list("case_id", flat=True).first()
-        super().save(*args, **kwargs)
-        tallies_refresh({i for i in (self.case_id, old) if i is not None})
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        case_id = self.case_id
-        out = super().delete(*args, **kwargs)
-        tallies_refresh([case_id])
-        return out
-
 
 # The bit of each follow-up stage in `Case.stages_reached`.
 STAGE_BITS = {stage.value: 1 << n for n, stage in enumerate(FollowUpStep.Stage)}
-
-
-def tallies_refresh(case_ids: Iterable[int] | None = None) -> int:
-    """Recount the victims killed and injured and the stages reached of these cases (every case
-    with None), in one UPDATE. Every writer of victims or follow-up steps calls it (the models'
-    save and delete do); returns the number of cases updated."""
-    cases = Case.objects.all()
-    if case_ids is not None:
-        ids = list(case_ids)
-        if not ids:
-            return 0
-        cases = cases.filter(pk__in=ids)
-
-    def victims(outcome: str) -> Any:
-        return Coalesce(
-            Subquery(
-                Victim.objects.filter(case=OuterRef("pk"), outcome=outcome)
-                .order_by()
-                .values("case")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        )
-
-    bit = models.Case(
-        *[When(stage=stage, then=Value(b)) for stage, b in STAGE_BITS.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    stages = Coalesce(
-        Subquery(
-            FollowUpStep.objects.filter(case=OuterRef("pk"))
-            .order_by()
-            .values("case")
-            .annotate(bits=Sum(bit, distinct=True))
-            .values("bits")
-        ),
-        0,
-    )
-    return cases.update(
-        victims_killed=victims(Victim.Outcome.KILLED),
-        victims_injured=victims(Victim.Outcome.INJURED),
-        stages_reached=stages,
-    )
 
 
 class CaseDocument(models.Model):
@@ -423,38 +346,20 @@ class CaseDocument(models.Model):
         return self.title
 
 
-class CaseAccess(models.Model):
-    """Who opened or exported a case, and when. Written by every detail view, export and API
-    read; the concerned Member States see it."""
+class CaseAccess(AccessEntry):
+    """Who opened or exported a case, and when. The concerned Member States see it."""
 
-    class Action(models.TextChoices):
-        VIEW = "view", _("Viewed")
-        EXPORT = "export", _("Exported")
-        API = "api", _("Read through the API")
+    RECORD = "case"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accesses")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
-    role = models.CharField(_("role"), max_length=30, blank=True)
-    organisation = models.CharField(_("acting for"), max_length=200, blank=True)
-    at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(AccessEntry.Meta):
         indexes = [models.Index(fields=["case", "-at"])]
         verbose_name = _("access to a case")
         verbose_name_plural = _("accesses to cases")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.case_id}"
-
-    @property
-    def role_label(self) -> str:
-        from accounts.models import Role
-
-        return str(Role(self.role).label) if self.role in Role.values else self.role
 
 
 class FatalitiesImport(models.Model):

@@ -22,7 +22,8 @@ KILLED = Q(outcome=Victim.Outcome.KILLED)
 INJURED = Q(outcome=Victim.Outcome.INJURED)
 
 # Counted from the cases' own columns (year stored by the database, victims' tallies kept by
-# `tallies_refresh`): one pass over the cases, no date function per row, no join to the victims.
+# `services.tallies_refresh`): one pass over the cases, no date function per row, no join to the
+# victims.
 CASE_TALLIES = {
     "cases": Count("pk"),
     "killed": Sum("victims_killed", default=0),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registers import views
+from registers import portal, views
 
 urlpatterns = [
     path("registers/", views.home, name="register-home"),
@@ -17,7 +17,9 @@ urlpatterns = [
     path("registers/crimes/<int:pk>/export.csv", views.case_export, name="register-case-export"),
     path("registers/crimes/<int:pk>/edit/", views.case_edit, name="register-case-edit"),
     path("registers/crimes/<int:pk>/<slug:part>/add/", views.case_add, name="register-case-add"),
-    path("registers/portal/", views.portal, name="register-portal"),
+    path("portal/", portal.portal, name="portal"),
+    # The portal's first address, kept for links and bookmarks made before it spanned registers.
+    path("registers/portal/", portal.portal, name="register-portal"),
     path("registers/portal/<slug:table>.csv", views.portal_csv, name="register-portal-csv"),
     path("registers/api/crimes/", views.api_cases, name="register-api-cases"),
     path("registers/api/crimes/<int:pk>/", views.api_case, name="register-api-case"),

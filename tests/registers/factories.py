@@ -7,6 +7,7 @@ import factory
 
 from core.models import MemberState, Mission
 from registers.models import Case, FollowUpStep, Victim
+from registers.services import tallies_refresh
 
 
 def mission(code: str) -> Mission:
@@ -37,6 +38,8 @@ class CaseFactory(factory.django.DjangoModelFactory[Case]):
         return super()._create(model_class, *args, **kwargs)
 
 
+# The factories write victims and steps as a writer of the register does: then recount the
+# case's tallies.
 class VictimFactory(factory.django.DjangoModelFactory[Victim]):
     class Meta:
         model = Victim
@@ -50,7 +53,9 @@ class VictimFactory(factory.django.DjangoModelFactory[Victim]):
     def _create(cls, model_class: type[Victim], *args: Any, **kwargs: Any) -> Victim:
         if isinstance(kwargs.get("nationality"), str):
             kwargs["nationality"] = state(kwargs["nationality"])
-        return super()._create(model_class, *args, **kwargs)
+        victim = super()._create(model_class, *args, **kwargs)
+        tallies_refresh(case_ids=[victim.case_id])
+        return victim
 
 
 class StepFactory(factory.django.DjangoModelFactory[FollowUpStep]):
@@ -61,6 +66,12 @@ class StepFactory(factory.django.DjangoModelFactory[FollowUpStep]):
     stage = FollowUpStep.Stage.INVESTIGATION
     date = dt.date(2022, 4, 1)
     source = "Note verbale"
+
+    @classmethod
+    def _create(cls, model_class: type[FollowUpStep], *args: Any, **kwargs: Any) -> FollowUpStep:
+        step = super()._create(model_class, *args, **kwargs)
+        tallies_refresh(case_ids=[step.case_id])
+        return step
 
 
 def case_with(nationalities: list[str], **kwargs: Any) -> Case:

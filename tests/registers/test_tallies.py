@@ -11,7 +11,8 @@ import pytest
 from accounts.models import Role, User
 from demo.synthetic import make_cases
 from registers import services
-from registers.models import STAGE_BITS, Case, FollowUpStep, Victim, tallies_refresh
+from registers.models import STAGE_BITS, Case, FollowUpStep, Victim
+from registers.services import tallies_refresh
 from tests.factories import MembershipFactory, UserFactory
 from tests.registers.factories import StepFactory, VictimFactory, case_with
 from tests.registers.test_import import GOOD, HEADER, run, write
