@@ -3,7 +3,8 @@ module answers the other way round: who holds a role for an entity or a Member S
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -17,13 +18,14 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 def users_holding(
     role: Role,
     *,
-    entity_ids: Iterable[int] | None = None,
-    state_ids: Iterable[int] | None = None,
+    entity_ids: Collection[int] | QuerySet[Any] | None = None,
+    state_ids: Collection[int] | QuerySet[Any] | None = None,
 ) -> QuerySet[User]:
     """Active users who hold the role for one of these entities or Member States."""
-    users = User.objects.filter(is_active=True, memberships__role=role)
+    # One filter() call: the conditions hold on the same membership, not on any two.
+    held: dict[str, object] = {"memberships__role": role}
     if entity_ids is not None:
-        users = users.filter(memberships__entity_id__in=list(entity_ids))
+        held["memberships__entity_id__in"] = entity_ids
     if state_ids is not None:
-        users = users.filter(memberships__member_state_id__in=list(state_ids))
-    return users.distinct()
+        held["memberships__member_state_id__in"] = state_ids
+    return User.objects.filter(is_active=True, **held).distinct()

@@ -1,26 +1,22 @@
 """Registers: crimes against peacekeepers (the register of Security Council resolution 2589) over
-the years of the cycles chosen. Everything this page reads of the register comes through here:
-the cases whose aggregates the user may see under the register's own rules
-(`registers.selectors.cases_for_statistics`, built on `cases_visible_to`), their statistics
-(`registers.stats`), and whether the user reads cases or only aggregates
-(`registers.access.register_access_for`)."""
+the years of the cycles chosen. The page reads the register only through its dashboard section
+in the register registry (`registers.kernel.registry`): the aggregates of the cases the user may
+see under the register's own rules, and whether the user reads cases or only aggregates."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.models import Entity
 from dashboards import charts
 from dashboards.charts import Chart
 from dashboards.pages.base import DashboardPage, Frame
-from registers import selectors as register_selectors
-from registers import stats as register_stats
-from registers.access import register_access_for
-from registers.models import Case
+from registers.kernel.registry import DashboardSection, registers
+
+REGISTER = "crimes"  # the register this page draws
 
 
 @dataclass(frozen=True)
@@ -54,25 +50,36 @@ def registers_page(frame: Frame) -> RegistersPage:
     """Cases by year and mission, personnel killed and injured, cases by type of incident, and
     the share of cases with judicial follow-up; a mission chosen as entity narrows them to its
     cases."""
-    cases = register_selectors.cases_for_statistics(frame.user)
+    section = _dashboard_section()
     cycles = frame.filters.trend_cycles
-    if cases is None or not cycles:
-        return RegistersPage(frame=frame, no_access=cases is None)
-    first, last = cycles[0].period_start.year, cycles[-1].period_end.year
-    cases = cases.filter(incident_year__gte=first, incident_year__lte=last)
     entity = frame.filters.entity
+    on_mission = entity is not None and entity.kind == Entity.Kind.MISSION
+    if not cycles:
+        # No span of years: only whether the register gives this user anything.
+        data = section(user=frame.user, first_year=1, last_year=0) if section else None
+        return RegistersPage(frame=frame, no_access=data is None)
+    first, last = cycles[0].period_start.year, cycles[-1].period_end.year
+    data = (
+        section(
+            user=frame.user,
+            first_year=first,
+            last_year=last,
+            mission_id=entity.pk if entity is not None and on_mission else None,
+        )
+        if section
+        else None
+    )
+    if data is None:
+        return RegistersPage(frame=frame, no_access=True)
     notice = ""
-    if entity is not None:
-        if entity.kind == Entity.Kind.MISSION:
-            cases = cases.filter(mission_id=entity.pk)
-        else:
-            notice = _(
-                "%(entity)s is not a mission: the register counts the cases of every mission."
-            ) % {"entity": entity.label}
-    counts = _mission_years(cases)
+    if entity is not None and not on_mission:
+        notice = _(
+            "%(entity)s is not a mission: the register counts the cases of every mission."
+        ) % {"entity": entity.label}
+    counts = _mission_years(data["cells"])
     return RegistersPage(
         frame=frame,
-        charts=_charts(cases, counts, first=first, last=last),
+        charts=_charts(data, counts, first=first, last=last),
         no_access=False,
         notice=notice,
         first=first,
@@ -82,12 +89,15 @@ def registers_page(frame: Frame) -> RegistersPage:
             killed=sum(counts.killed.values()),
             injured=sum(counts.injured.values()),
         ),
-        aggregates_only=not register_access_for(frame.user).any_cases,
+        aggregates_only=data["aggregates_only"],
     )
 
 
-def _mission_years(cases: QuerySet[Case]) -> MissionYears:
-    cells = register_stats.cases_by_year_and_mission(cases)
+def _dashboard_section() -> DashboardSection | None:
+    return next((r.dashboard_section for r in registers() if r.code == REGISTER), None)
+
+
+def _mission_years(cells: list[dict[str, Any]]) -> MissionYears:
     missions: dict[str, dict[str, Any]] = {}
     killed: dict[int, int] = {}
     injured: dict[int, int] = {}
@@ -104,7 +114,7 @@ def _mission_years(cases: QuerySet[Case]) -> MissionYears:
 
 
 def _charts(
-    cases: QuerySet[Case], counts: MissionYears, *, first: int, last: int
+    data: dict[str, Any], counts: MissionYears, *, first: int, last: int
 ) -> tuple[Chart, ...]:
     years = list(range(first, last + 1))
     span = {"first": first, "last": last}
@@ -134,12 +144,12 @@ def _charts(
             "types",
             title=_("Cases by type of incident, %(first)s to %(last)s") % span,
             label_title=_("Type of incident"),
-            rows_=register_stats.cases_by_incident_type(cases),
+            rows_=data["by_type"],
         ),
         charts.register_followup_chart(
             "followup",
             title=_("Share of the cases with judicial follow-up, by year of the incident"),
             years=years,
-            rows_=register_stats.followup_by_year(cases),
+            rows_=data["followup_by_year"],
         ),
     )

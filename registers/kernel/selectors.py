@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.functional import Promise
 
 from accounts.models import Role, User
+from accounts.selectors import users_holding
 from core.models import MemberState
 from registers.access import register_access_for
 from registers.kernel.concern import Concern, StateIds
@@ -104,8 +105,4 @@ def member_states(ids: StateIds) -> list[MemberState]:
 
 def delegates_of(states: StateIds) -> QuerySet[User]:
     """The active delegates of these Member States."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__role=Role.MEMBER_STATE_DELEGATE,
-        memberships__member_state_id__in=states,
-    ).distinct()
+    return users_holding(Role.MEMBER_STATE_DELEGATE, state_ids=states)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core import charts
-from registers.report import crimes_report_section
+from registers.kernel.registry import registers
 from reporting.models import Cycle
 from reports.content.document import Chart, RegisterSection, Table
 
@@ -15,8 +15,8 @@ Provider = Callable[..., dict[str, Any] | None]
 
 
 def register_providers() -> list[Provider]:
-    """The registers' report sections, in a fixed order."""
-    return [crimes_report_section]
+    """The registers' report sections, in the order the registers were registered."""
+    return [r.report_section for r in registers() if r.report_section is not None]
 
 
 def register_sections(cycle: Cycle, *, public: bool) -> list[RegisterSection]:
