@@ -211,19 +211,19 @@ def step_updates(rng: random.Random, state: dict[str, Any]) -> int:
         ]
         for assignment in state["assignments"]:
             if is_open:
-                the_state = rng.choice(
+                update_state = rng.choice(
                     [S.DRAFT, S.SUBMITTED, S.RETURNED, S.RESUBMITTED, S.VALIDATED]
                 )
             else:
-                the_state = (
+                update_state = (
                     S.VALIDATED if rng.random() < 0.93 else rng.choice([S.SUBMITTED, S.RETURNED])
                 )
-            rated = the_state != S.DRAFT or rng.random() < 0.3
+            rated = update_state != S.DRAFT or rng.random() < 0.3
             updates.append(
                 ProgressUpdate(
                     cycle=cycle,
                     assignment=assignment,
-                    state=the_state,
+                    state=update_state,
                     rating=rng.choices(RATINGS, weights)[0] if rated else "",
                     narrative="Progress as planned in the work plan.",
                 )

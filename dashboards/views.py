@@ -53,61 +53,61 @@ def _respond(request: HttpRequest, page: DashboardPage, template: str) -> HttpRe
     )
 
 
-def overview(request: HttpRequest, plan: str) -> HttpResponse:
+def overview(request: HttpRequest, plan_code: str) -> HttpResponse:
     """All seven priorities on one page: ratings, their trend, late inputs."""
-    page = overview_page(frame_for(request, plan, section="overview"))
+    page = overview_page(frame_for(request, plan_code, section="overview"))
     return _respond(request, page, "dashboards/overview.html")
 
 
-def priority(request: HttpRequest, plan: str, number: int) -> HttpResponse:
+def priority(request: HttpRequest, plan_code: str, number: int) -> HttpResponse:
     """One priority: its results' ratings and trends, and every deliverable's tally."""
-    page = priority_page(frame_for(request, plan, section="overview"), number)
+    page = priority_page(frame_for(request, plan_code, section="overview"), number)
     return _respond(request, page, "dashboards/priority.html")
 
 
-def result(request: HttpRequest, plan: str, code: str) -> HttpResponse:
+def result(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
     """One result: its deliverables' ratings and trends."""
-    page = result_page(frame_for(request, plan, section="overview"), code)
+    page = result_page(frame_for(request, plan_code, section="overview"), code)
     return _respond(request, page, "dashboards/result.html")
 
 
-def deliverable(request: HttpRequest, plan: str, code: str) -> HttpResponse:
+def deliverable(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
     """One deliverable: each entity's update in the cycle (linked), and its ratings over time."""
-    page = deliverable_page(frame_for(request, plan, section="overview"), code)
+    page = deliverable_page(frame_for(request, plan_code, section="overview"), code)
     return _respond(request, page, "dashboards/deliverable.html")
 
 
-def entities(request: HttpRequest, plan: str) -> HttpResponse:
+def entities(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Every entity's validated ratings in the cycle, deliverable by deliverable (a heatmap), and
     its share on track and late inputs."""
-    page = entities_page(frame_for(request, plan, section="entities"))
+    page = entities_page(frame_for(request, plan_code, section="entities"))
     return _respond(request, page, "dashboards/entities.html")
 
 
-def scorecard(request: HttpRequest, plan: str, entity: str) -> HttpResponse:
+def scorecard(request: HttpRequest, plan_code: str, entity_code: str) -> HttpResponse:
     """One entity: its ratings over the cycles, its updates in the cycle, its obstacles."""
-    page = scorecard_page(frame_for(request, plan, section="entities"), entity)
+    page = scorecard_page(frame_for(request, plan_code, section="entities"), entity_code)
     return _respond(request, page, "dashboards/scorecard.html")
 
 
-def indicators(request: HttpRequest, plan: str) -> HttpResponse:
-    page = indicators_page(frame_for(request, plan, section="indicators"))
+def indicators(request: HttpRequest, plan_code: str) -> HttpResponse:
+    page = indicators_page(frame_for(request, plan_code, section="indicators"))
     return _respond(request, page, "dashboards/indicators.html")
 
 
-def wps(request: HttpRequest, plan: str) -> HttpResponse:
+def wps(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Deliverables with the WPS/gender marker: their ratings and trend against the whole plan,
     and the WPS indicators."""
-    page = wps_page(frame_for(request, plan, section="wps"))
+    page = wps_page(frame_for(request, plan_code, section="wps"))
     return _respond(request, page, "dashboards/wps.html")
 
 
-def obstacles(request: HttpRequest, plan: str) -> HttpResponse:
-    page = obstacles_page(frame_for(request, plan, section="obstacles"))
+def obstacles(request: HttpRequest, plan_code: str) -> HttpResponse:
+    page = obstacles_page(frame_for(request, plan_code, section="obstacles"))
     return _respond(request, page, "dashboards/obstacles.html")
 
 
-def registers(request: HttpRequest, plan: str) -> HttpResponse:
+def registers(request: HttpRequest, plan_code: str) -> HttpResponse:
     """Crimes against peacekeepers, as far as the register's own rules let the user see them."""
-    page = registers_page(frame_for(request, plan, section="registers"))
+    page = registers_page(frame_for(request, plan_code, section="registers"))
     return _respond(request, page, "dashboards/registers.html")

@@ -25,34 +25,34 @@ from reporting.selectors import open_cycle
 
 
 @login_required
-def tracking(request: AuthenticatedRequest, plan: str) -> HttpResponse:
-    the_plan = plan_for(request.user, plan)
+def tracking(request: AuthenticatedRequest, plan_code: str) -> HttpResponse:
+    plan = plan_for(request.user, plan_code)
     require_internal(request.user)
-    cycles = selectors.reported_cycles(the_plan)
+    cycles = selectors.reported_cycles(plan)
     priority = request.GET.get("priority", "")
     entity_code = request.GET.get("entity", "")
     entity = entity_by_code(entity_code)
     wps = request.GET.get("wps") == "1"
     rows = selectors.tracking_table(
-        the_plan,
+        plan,
         cycles=cycles,
         priority=int(priority) if priority.isdigit() else None,
         entity_id=entity.pk if entity else None,
         wps_only=wps,
     )
     if request.GET.get("format") == "xlsx":
-        return _xlsx(the_plan.code, cycles, rows, entity)
+        return _xlsx(plan.code, cycles, rows, entity)
     return render(
         request,
         "indicators/tracking.html",
         {
-            "plan": the_plan,
+            "plan": plan,
             "cycles": cycles,
             "rows": rows,
             "nav": "indicators",
-            "priorities": the_plan.priorities.all(),
+            "priorities": plan.priorities.all(),
             "filters": {"priority": priority, "entity": entity_code if entity else "", "wps": wps},
-            "entities": selectors.tracking_entities(the_plan),
+            "entities": selectors.tracking_entities(plan),
             "unknown_entity": bool(entity_code and entity is None),
             "query": request.GET.urlencode(),
             "status_labels": STATUS_LABELS,
@@ -126,12 +126,12 @@ def _xlsx(
 
 
 @login_required
-def indicator_detail(request: AuthenticatedRequest, plan: str, code: str) -> HttpResponse:
-    the_plan = plan_for(request.user, plan)
+def indicator_detail(request: AuthenticatedRequest, plan_code: str, code: str) -> HttpResponse:
+    plan = plan_for(request.user, plan_code)
     require_internal(request.user)
-    indicator = selectors.indicator_for(the_plan, code)
-    cycles = selectors.reported_cycles(the_plan)
-    cycle = open_cycle(the_plan)
+    indicator = selectors.indicator_for(plan, code)
+    cycles = selectors.reported_cycles(plan)
+    cycle = open_cycle(plan)
     reporting = services.reporting_entity_ids(indicator)
     enterable = selectors.enterable_entities(request.user, reporting)
     form = None
@@ -155,14 +155,14 @@ def indicator_detail(request: AuthenticatedRequest, plan: str, code: str) -> Htt
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Value saved."))
-                return redirect("indicator-detail", plan=the_plan.code, code=indicator.code)
+                return redirect("indicator-detail", plan_code=plan.code, code=indicator.code)
     values = selectors.indicator_values(request.user, indicator, cycles)
-    [row] = selectors.tracking_table(the_plan, cycles=cycles, indicator_id=indicator.pk)
+    [row] = selectors.tracking_table(plan, cycles=cycles, indicator_id=indicator.pk)
     return render(
         request,
         "indicators/detail.html",
         {
-            "plan": the_plan,
+            "plan": plan,
             "indicator": indicator,
             "cycle": cycle,
             "form": form,

@@ -19,11 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "plans/no_plan.html", status=404)
     if request.user.is_authenticated:
         return redirect("my-work")
-    return redirect("plan-overview", plan=plan.code)
+    return redirect("plan-overview", plan_code=plan.code)
 
 
-def plan_overview(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
+def plan_overview(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
     deliverables = selectors.deliverables_visible_to(request.user, plan_obj)
     return render(
         request,
@@ -40,8 +40,8 @@ def plan_overview(request: HttpRequest, plan: str) -> HttpResponse:
     )
 
 
-def priority_detail(request: HttpRequest, plan: str, number: int) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
+def priority_detail(request: HttpRequest, plan_code: str, number: int) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
     priority = selectors.priority_for(request.user, plan_obj, number)
     deliverables = selectors.deliverables_visible_to(request.user, plan_obj).filter(
         result__priority=priority
@@ -57,8 +57,8 @@ def priority_detail(request: HttpRequest, plan: str, number: int) -> HttpRespons
     )
 
 
-def result_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
+def result_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
     result = selectors.result_for(request.user, plan_obj, code)
     deliverables = selectors.deliverables_visible_to(request.user, plan_obj).filter(result=result)
     return render(
@@ -72,8 +72,8 @@ def result_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
     )
 
 
-def deliverable_detail(request: HttpRequest, plan: str, code: str) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
+def deliverable_detail(request: HttpRequest, plan_code: str, code: str) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
     deliverable = selectors.deliverable_for(request.user, plan_obj, code)
     siblings = list(
         selectors.deliverables_visible_to(request.user, plan_obj, include_retired=True)
@@ -94,8 +94,8 @@ def deliverable_detail(request: HttpRequest, plan: str, code: str) -> HttpRespon
     )
 
 
-def deliverable_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
+def deliverable_list(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
     form = DeliverableFilterForm(
         request.GET or None,
         plan=plan_obj,
@@ -124,8 +124,8 @@ def deliverable_list(request: HttpRequest, plan: str) -> HttpResponse:
     )
 
 
-def entity_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
+def entity_list(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
     return render(
         request,
         "plans/entities.html",

@@ -27,8 +27,8 @@ from plans.planfile import PlanFileError
 from plans.selectors import plan_for
 
 
-def version_list(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = plan_for(request.user, plan)
+def version_list(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan_obj = plan_for(request.user, plan_code)
     published = versions.published_versions(plan_obj)
     return render(
         request,
@@ -44,8 +44,8 @@ def version_list(request: HttpRequest, plan: str) -> HttpResponse:
     )
 
 
-def version_diff(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = plan_for(request.user, plan)
+def version_diff(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan_obj = plan_for(request.user, plan_code)
     published = versions.published_versions(plan_obj)
     by_number = {v.number: v for v in published}
     draft = versions.draft_revision(plan_obj) if access_for(request.user).planner else None
@@ -94,8 +94,8 @@ def _blank_forms() -> Forms:
 
 
 @login_required
-def revision(request: AuthenticatedRequest, plan: str) -> HttpResponse:
-    plan_obj = plan_for(request.user, plan)
+def revision(request: AuthenticatedRequest, plan_code: str) -> HttpResponse:
+    plan_obj = plan_for(request.user, plan_code)
     if not access_for(request.user).planner:
         raise Http404
     draft = versions.draft_revision(plan_obj)
@@ -104,7 +104,7 @@ def revision(request: AuthenticatedRequest, plan: str) -> HttpResponse:
         action = request.POST.get("action", "")
         if action == "open":
             versions.revision_open(plan=plan_obj, actor=request.user)
-            return redirect("plan-revision", plan=plan_obj.code)
+            return redirect("plan-revision", plan_code=plan_obj.code)
         if draft is None:
             raise Http404
         response = _apply(request, draft, action, page)
@@ -147,7 +147,7 @@ def _apply(
 
 def _changed(request: AuthenticatedRequest, draft: PlanVersion) -> HttpResponse:
     messages.success(request, _("The revision was changed."))
-    return redirect("plan-revision", plan=draft.plan.code)
+    return redirect("plan-revision", plan_code=draft.plan.code)
 
 
 def _edit_deliverable(
@@ -265,7 +265,7 @@ def _save_reasons(request: AuthenticatedRequest, draft: PlanVersion, page: Forms
         },
     )
     messages.success(request, _("Reasons saved."))
-    return redirect("plan-revision", plan=draft.plan.code)
+    return redirect("plan-revision", plan_code=draft.plan.code)
 
 
 def _publish(request: AuthenticatedRequest, draft: PlanVersion, page: Forms) -> HttpResponse | None:
@@ -278,11 +278,11 @@ def _publish(request: AuthenticatedRequest, draft: PlanVersion, page: Forms) -> 
         effective_from=form.cleaned_data["effective_from"],
     )
     messages.success(request, _("Version %(n)d is published.") % {"n": version.number})
-    return redirect("plan-versions", plan=draft.plan.code)
+    return redirect("plan-versions", plan_code=draft.plan.code)
 
 
 def _discard(request: AuthenticatedRequest, draft: PlanVersion, page: Forms) -> HttpResponse:
-    done = redirect("plan-revision", plan=draft.plan.code)
+    done = redirect("plan-revision", plan_code=draft.plan.code)
     versions.revision_discard(revision=draft, actor=request.user)
     messages.success(request, _("The draft revision was discarded."))
     return done

@@ -20,8 +20,8 @@ from plans.models import Assignment, Milestone
 
 
 @login_required
-def coverage(request: HttpRequest, plan: str) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
+def coverage(request: HttpRequest, plan_code: str) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
     covered = selectors.workplan_coverage(request.user, plan_obj)
     return render(
         request,
@@ -37,9 +37,9 @@ def coverage(request: HttpRequest, plan: str) -> HttpResponse:
 
 
 @login_required
-def entity_workplan(request: HttpRequest, plan: str, entity: str) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
-    entity_obj = selectors.workplan_entity_for(request.user, entity)
+def entity_workplan(request: HttpRequest, plan_code: str, entity_code: str) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
+    entity_obj = selectors.workplan_entity_for(request.user, entity_code)
     planner = access_for(request.user).planner
     return render(
         request,
@@ -60,10 +60,10 @@ def entity_workplan(request: HttpRequest, plan: str, entity: str) -> HttpRespons
 
 @require_POST
 @login_required
-def assignment_add(request: AuthenticatedRequest, plan: str, entity: str) -> HttpResponse:
-    plan_obj = selectors.plan_for(request.user, plan)
-    entity_obj = selectors.workplan_entity_for(request.user, entity, to_edit=True)
-    back = redirect("entity-workplan", plan=plan_obj.code, entity=entity_obj.code)
+def assignment_add(request: AuthenticatedRequest, plan_code: str, entity_code: str) -> HttpResponse:
+    plan_obj = selectors.plan_for(request.user, plan_code)
+    entity_obj = selectors.workplan_entity_for(request.user, entity_code, to_edit=True)
+    back = redirect("entity-workplan", plan_code=plan_obj.code, entity_code=entity_obj.code)
     form = AssignmentAddForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a deliverable code and a role."))
@@ -95,10 +95,12 @@ def assignment_add(request: AuthenticatedRequest, plan: str, entity: str) -> Htt
     return back
 
 
-def _edited_assignment(request: HttpRequest, plan: str, entity: str, pk: int) -> Assignment:
+def _edited_assignment(
+    request: HttpRequest, plan_code: str, entity_code: str, pk: int
+) -> Assignment:
     """The assignment a planner changes: 404 to anyone else, as for one that does not exist."""
-    plan_obj = selectors.plan_for(request.user, plan)
-    entity_obj = selectors.workplan_entity_for(request.user, entity, to_edit=True)
+    plan_obj = selectors.plan_for(request.user, plan_code)
+    entity_obj = selectors.workplan_entity_for(request.user, entity_code, to_edit=True)
     return selectors.assignment_for(
         request.user, pk, plan=plan_obj, entity=entity_obj, to_edit=True
     )
@@ -143,9 +145,9 @@ ASSIGNMENT_CHANGES = {
 @require_POST
 @login_required
 def assignment_change(
-    request: AuthenticatedRequest, plan: str, entity: str, pk: int, action: str
+    request: AuthenticatedRequest, plan_code: str, entity_code: str, pk: int, action: str
 ) -> HttpResponse:
-    assignment = _edited_assignment(request, plan, entity, pk)
+    assignment = _edited_assignment(request, plan_code, entity_code, pk)
     change = ASSIGNMENT_CHANGES.get(action)
     if change is None:
         raise Http404
@@ -156,9 +158,9 @@ def assignment_change(
 @require_POST
 @login_required
 def milestone_change(
-    request: AuthenticatedRequest, plan: str, entity: str, pk: int, milestone: int
+    request: AuthenticatedRequest, plan_code: str, entity_code: str, pk: int, milestone: int
 ) -> HttpResponse:
-    assignment = _edited_assignment(request, plan, entity, pk)
+    assignment = _edited_assignment(request, plan_code, entity_code, pk)
     item = selectors.milestone_for(request.user, milestone, assignment=assignment, to_edit=True)
     actor = request.user
     if "delete" in request.POST:
@@ -181,5 +183,8 @@ def milestone_change(
 def _workplan_url(assignment: Assignment) -> str:
     return reverse(
         "entity-workplan",
-        kwargs={"plan": assignment.deliverable.plan.code, "entity": assignment.entity.code},
+        kwargs={
+            "plan_code": assignment.deliverable.plan.code,
+            "entity_code": assignment.entity.code,
+        },
     )

@@ -20,7 +20,7 @@ from accounts.access import access_for, require_internal
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from plans.selectors import current_plan, plan_for
-from reporting import access, hooks, selectors, services
+from reporting import access, hooks, pages, selectors, services
 from reporting.forms import (
     CycleForm,
     EvidenceForm,
@@ -85,8 +85,8 @@ def my_work(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
-def cycle_list(request: AuthenticatedRequest, plan: str) -> HttpResponse:
-    the_plan = plan_for(request.user, plan)
+def cycle_list(request: AuthenticatedRequest, plan_code: str) -> HttpResponse:
+    plan = plan_for(request.user, plan_code)
     require_internal(request.user)
     planner = access_for(request.user).planner
     form = CycleForm(request.POST or None) if planner else None
@@ -95,20 +95,18 @@ def cycle_list(request: AuthenticatedRequest, plan: str) -> HttpResponse:
         assert form is not None
         if form.is_valid():
             try:
-                cycle = services.cycle_create(
-                    plan=the_plan, actor=request.user, **form.cleaned_data
-                )
+                cycle = services.cycle_create(plan=plan, actor=request.user, **form.cleaned_data)
             except services.ReportingError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Cycle %(code)s created.") % {"code": cycle.code})
-                return redirect("cycle-list", plan=the_plan.code)
-    cycles = selectors.cycles_of(the_plan)
+                return redirect("cycle-list", plan_code=plan.code)
+    cycles = selectors.cycles_of(plan)
     return render(
         request,
         "reporting/cycle_list.html",
         {
-            "plan": the_plan,
+            "plan": plan,
             "cycles": cycles,
             "form": form,
             "planner": planner,
@@ -119,14 +117,16 @@ def cycle_list(request: AuthenticatedRequest, plan: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def cycle_step(request: AuthenticatedRequest, plan: str, cycle: str, step: str) -> HttpResponse:
-    the_plan = plan_for(request.user, plan)
-    the_cycle = selectors.cycle_for(request.user, the_plan, cycle)
+def cycle_step(
+    request: AuthenticatedRequest, plan_code: str, cycle_code: str, step: str
+) -> HttpResponse:
+    plan = plan_for(request.user, plan_code)
+    cycle = selectors.cycle_for(request.user, plan, cycle_code)
     if step not in services.CYCLE_STEPS:
         raise Http404
     _planner_only(request)
     try:
-        services.cycle_step(cycle=the_cycle, step=step, actor=request.user)
+        services.cycle_step(cycle=cycle, step=step, actor=request.user)
     except services.ReportingError as error:
         messages.error(request, str(error))
     else:
@@ -134,25 +134,25 @@ def cycle_step(request: AuthenticatedRequest, plan: str, cycle: str, step: str) 
             request,
             _("Cycle %(code)s is now %(state)s.")
             % {
-                "code": the_cycle.code,
+                "code": cycle.code,
                 "state": Cycle.State(services.CYCLE_STEPS[step][1]).label.lower(),
             },
         )
-    return redirect("cycle-list", plan=the_plan.code)
+    return redirect("cycle-list", plan_code=plan.code)
 
 
 @login_required
-def cycle_board(request: AuthenticatedRequest, plan: str, cycle: str) -> HttpResponse:
+def cycle_board(request: AuthenticatedRequest, plan_code: str, cycle_code: str) -> HttpResponse:
     """Every update of the cycle per entity and deliverable, and who is late."""
-    the_plan = plan_for(request.user, plan)
-    the_cycle = selectors.cycle_for(request.user, the_plan, cycle)
+    plan = plan_for(request.user, plan_code)
+    cycle = selectors.cycle_for(request.user, plan, cycle_code)
     if not access_for(request.user).sees_all_updates:
         raise Http404
     today = timezone.localdate()
-    late_after = the_cycle.due_on if the_cycle.is_open else None
+    late_after = cycle.due_on if cycle.is_open else None
     rows: dict[int, dict[str, Any]] = {}
     totals: Counter[str] = Counter()
-    for update in selectors.cycle_board(the_cycle):
+    for update in selectors.cycle_board(cycle):
         entity = update.assignment.entity
         row = rows.setdefault(
             entity.pk, {"entity": entity, "updates": [], "counts": Counter(), "late": 0}
@@ -169,8 +169,8 @@ def cycle_board(request: AuthenticatedRequest, plan: str, cycle: str) -> HttpRes
         request,
         "reporting/cycle_board.html",
         {
-            "plan": the_plan,
-            "cycle": the_cycle,
+            "plan": plan,
+            "cycle": cycle,
             "rows": entity_rows,
             "totals": totals,
             "legend": [(value, label, totals[value]) for value, label in S.choices],
@@ -393,89 +393,40 @@ def evidence_delete(request: AuthenticatedRequest, pk: int, evidence: int) -> Ht
 
 
 @login_required
-def obstacles_review(request: AuthenticatedRequest, plan: str) -> HttpResponse:
+def obstacles_review(request: AuthenticatedRequest, plan_code: str) -> HttpResponse:
     """All obstacles across the plan that the user may see, filtered, with the change since the
     previous cycle."""
-    the_plan = plan_for(request.user, plan)
-    cycles = list(selectors.cycles_of(the_plan).exclude(state=Cycle.State.PLANNED))
-    code = request.GET.get("cycle")
-    cycle = next((c for c in cycles if c.code == code), cycles[0] if cycles else None)
-    if cycle is None:
+    plan = plan_for(request.user, plan_code)
+    filters = {name: request.GET.get(name, "") for name in pages.OBSTACLE_FILTERS}
+    page = pages.obstacles_page(
+        request.user, plan, cycle_code=request.GET.get("cycle"), filters=filters
+    )
+    if page.cycle is None:
         return render(
             request,
             "reporting/obstacles.html",
-            {"plan": the_plan, "cycles": [], "nav": "obstacles"},
+            {"plan": plan, "cycles": [], "nav": "obstacles"},
         )
-    previous = selectors.previous_cycle(cycle)
-    visible = selectors.obstacles_visible_to(request.user)
-    filters = {
-        "priority": request.GET.get("priority", ""),
-        "entity": request.GET.get("entity", ""),
-        "category": request.GET.get("category", ""),
-        "severity": request.GET.get("severity", ""),
-        "escalated": request.GET.get("escalated", ""),
-    }
-
-    def narrow(qs: Any) -> Any:
-        if filters["priority"].isdigit():
-            qs = qs.filter(
-                update__assignment__deliverable__result__priority__number=int(filters["priority"])
-            )
-        if filters["entity"]:
-            qs = qs.filter(update__assignment__entity__code=filters["entity"])
-        if filters["category"] in Obstacle.Category.values:
-            qs = qs.filter(category=filters["category"])
-        if filters["severity"] in Obstacle.Severity.values:
-            qs = qs.filter(severity=filters["severity"])
-        if filters["escalated"] == "1":
-            qs = qs.filter(escalate=True)
-        return qs
-
-    current = list(
-        narrow(visible.filter(update__cycle=cycle)).order_by(
-            "update__assignment__deliverable__position", "update__assignment__entity__code"
-        )
-    )
-    before = list(narrow(visible.filter(update__cycle=previous))) if previous else []
-    before_keys = {(o.update.assignment_id, o.category) for o in before}
-    now_keys = {(o.update.assignment_id, o.category) for o in current}
-    for obstacle in current:
-        obstacle.is_new = (obstacle.update.assignment_id, obstacle.category) not in before_keys
-    resolved = [o for o in before if (o.update.assignment_id, o.category) not in now_keys]
-    by_category = Counter(o.category for o in current)
-    by_category_before = Counter(o.category for o in before)
-    summary = [
-        {
-            "category": label,
-            "now": by_category[value],
-            "before": by_category_before[value],
-            "change": by_category[value] - by_category_before[value],
-        }
-        for value, label in Obstacle.Category.choices
-        if by_category[value] or by_category_before[value]
-    ]
-    page = Paginator(current, 50).get_page(request.GET.get("page"))
-    entities = sorted({o.update.assignment.entity for o in current + before}, key=lambda e: e.code)
     return render(
         request,
         "reporting/obstacles.html",
         {
-            "plan": the_plan,
-            "cycles": cycles,
-            "cycle": cycle,
-            "previous": previous,
-            "page": page,
-            "total": len(current),
-            "resolved": resolved,
-            "summary": summary,
+            "plan": plan,
+            "cycles": page.cycles,
+            "cycle": page.cycle,
+            "previous": page.previous,
+            "page": Paginator(page.current, 50).get_page(request.GET.get("page")),
+            "total": len(page.current),
+            "resolved": page.resolved,
+            "summary": page.summary,
             "filters": filters,
-            "entities": entities,
-            "priorities": the_plan.priorities.all(),
+            "entities": page.entities,
+            "priorities": plan.priorities.all(),
             "categories": Obstacle.Category.choices,
             "severities": Obstacle.Severity.choices,
             "nav": "obstacles",
             "querystring": "&".join(f"{k}={v}" for k, v in filters.items() if v)
-            + f"&cycle={cycle.code}",
+            + f"&cycle={page.cycle.code}",
         },
     )
 

@@ -71,23 +71,25 @@ class _Target:
     entity: Entity
 
 
-def _target(request: HttpRequest, plan: str, cycle: str, entity: str) -> _Target:
+def _target(request: HttpRequest, plan_code: str, cycle_code: str, entity_code: str) -> _Target:
     user = request.user
     if not isinstance(user, User):  # login_required has sent anonymous visitors to sign in
         raise Http404(_("No such entity."))
-    found = plan_for(user, plan)
+    found = plan_for(user, plan_code)
     return _Target(
         user=user,
         plan=found,
-        cycle=selectors.cycle_for(user, found, cycle),
-        entity=selectors.offline_entity_for(user, entity),
+        cycle=selectors.cycle_for(user, found, cycle_code),
+        entity=selectors.offline_entity_for(user, entity_code),
     )
 
 
 @login_required
 @require_GET
-def xlsx_download(request: HttpRequest, plan: str, cycle: str, entity: str) -> HttpResponse:
-    target = _target(request, plan, cycle, entity)
+def xlsx_download(
+    request: HttpRequest, plan_code: str, cycle_code: str, entity_code: str
+) -> HttpResponse:
+    target = _target(request, plan_code, cycle_code, entity_code)
     content = updates_workbook(cycle=target.cycle, entity=target.entity, user=target.user)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
@@ -99,8 +101,10 @@ def xlsx_download(request: HttpRequest, plan: str, cycle: str, entity: str) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def xlsx_upload(request: HttpRequest, plan: str, cycle: str, entity: str) -> HttpResponse:
-    target = _target(request, plan, cycle, entity)
+def xlsx_upload(
+    request: HttpRequest, plan_code: str, cycle_code: str, entity_code: str
+) -> HttpResponse:
+    target = _target(request, plan_code, cycle_code, entity_code)
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
     errors: list[CellError] = []
     if request.method == "POST" and form.is_valid():
@@ -126,9 +130,9 @@ def xlsx_upload(request: HttpRequest, plan: str, cycle: str, entity: str) -> Htt
             "download_url": reverse(
                 "cycle-xlsx-download",
                 kwargs={
-                    "plan": target.plan.code,
-                    "cycle": target.cycle.code,
-                    "entity": target.entity.code,
+                    "plan_code": target.plan.code,
+                    "cycle_code": target.cycle.code,
+                    "entity_code": target.entity.code,
                 },
             ),
             "nav": "work",

@@ -8,20 +8,22 @@ urlpatterns = [
     path("reports/jobs/<str:job>/", views.report_job, name="report-job"),
     path("reports/jobs/<str:job>/file/", views.report_job_file, name="report-job-file"),
     path(
-        "plans/<slug:plan>/cycles/<slug:cycle>/report/", views.report_prepare, name="report-prepare"
+        "plans/<slug:plan_code>/cycles/<slug:cycle_code>/report/",
+        views.report_prepare,
+        name="report-prepare",
     ),
     path(
-        "plans/<slug:plan>/cycles/<slug:cycle>/report/preview/",
+        "plans/<slug:plan_code>/cycles/<slug:cycle_code>/report/preview/",
         views.report_preview,
         name="report-preview",
     ),
     path(
-        "plans/<slug:plan>/cycles/<slug:cycle>/report/build/",
+        "plans/<slug:plan_code>/cycles/<slug:cycle_code>/report/build/",
         views.report_build,
         name="report-build",
     ),
     path(
-        "plans/<slug:plan>/cycles/<slug:cycle>/report/publish/",
+        "plans/<slug:plan_code>/cycles/<slug:cycle_code>/report/publish/",
         views.report_publish,
         name="report-publish",
     ),

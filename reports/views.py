@@ -62,16 +62,16 @@ def _signed_in(request: HttpRequest) -> User:
     return request.user
 
 
-def _prepared_cycle(request: HttpRequest, plan: str, cycle: str) -> Cycle:
-    found = cycle_for(request.user, plan_for(request.user, plan), cycle)
+def _prepared_cycle(request: HttpRequest, plan_code: str, cycle_code: str) -> Cycle:
+    found = cycle_for(request.user, plan_for(request.user, plan_code), cycle_code)
     if not selectors.may_prepare(request.user):
         raise Http404
     return found
 
 
 @login_required
-def report_prepare(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
-    prepared = _prepared_cycle(request, plan, cycle)
+def report_prepare(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    prepared = _prepared_cycle(request, plan_code, cycle_code)
     draft = selectors.draft_of(prepared)
     may_publish = selectors.may_publish(request.user)
     summary_form = SummaryForm(request.POST or None, instance=draft)
@@ -113,8 +113,8 @@ def report_prepare(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
 
 
 @login_required
-def report_preview(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
-    prepared = _prepared_cycle(request, plan, cycle)
+def report_preview(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    prepared = _prepared_cycle(request, plan_code, cycle_code)
     edition = request.GET.get("edition", Edition.PUBLIC)
     if edition not in content.EDITIONS:
         raise Http404
@@ -127,7 +127,7 @@ def report_preview(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
         )
     except ReportError as error:
         messages.error(request, str(error))
-        return redirect("report-prepare", plan=plan, cycle=cycle)
+        return redirect("report-prepare", plan_code=plan_code, cycle_code=cycle_code)
     return render(
         request,
         "reports/preview.html",
@@ -137,12 +137,12 @@ def report_preview(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_build(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
-    prepared = _prepared_cycle(request, plan, cycle)
+def report_build(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    prepared = _prepared_cycle(request, plan_code, cycle_code)
     form = BuildForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose an edition, a format and a language."))
-        return redirect("report-prepare", plan=plan, cycle=cycle)
+        return redirect("report-prepare", plan_code=plan_code, cycle_code=cycle_code)
     job = services.job_create(
         kind=ReportJob.Kind.BUILD,
         cycle=prepared,
@@ -158,8 +158,8 @@ def report_build(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_publish(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
-    prepared = _prepared_cycle(request, plan, cycle)
+def report_publish(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+    prepared = _prepared_cycle(request, plan_code, cycle_code)
     if not selectors.may_publish(request.user):
         raise Http404
     form = PublishForm(request.POST)
@@ -168,7 +168,7 @@ def report_publish(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
             request,
             _("Tick the confirmation and at least one language to publish the report."),
         )
-        return redirect("report-prepare", plan=plan, cycle=cycle)
+        return redirect("report-prepare", plan_code=plan_code, cycle_code=cycle_code)
     try:
         job = services.job_create(
             kind=ReportJob.Kind.PUBLISH,
@@ -178,7 +178,7 @@ def report_publish(request: HttpRequest, plan: str, cycle: str) -> HttpResponse:
         )
     except ReportError as error:
         messages.error(request, str(error))
-        return redirect("report-prepare", plan=plan, cycle=cycle)
+        return redirect("report-prepare", plan_code=plan_code, cycle_code=cycle_code)
     services.job_enqueue(job)
     return redirect("report-job", job=job.pk)
 
@@ -195,7 +195,10 @@ def report_job(request: HttpRequest, job: str) -> HttpResponse:
             "cycle": report_job.cycle,
             "prepare_url": reverse(
                 "report-prepare",
-                kwargs={"plan": report_job.cycle.plan.code, "cycle": report_job.cycle.code},
+                kwargs={
+                    "plan_code": report_job.cycle.plan.code,
+                    "cycle_code": report_job.cycle.code,
+                },
             ),
             "nav": "cycles",
         },

@@ -39,7 +39,7 @@ def test_every_page_renders_for_every_role(
     kwargs: dict[str, object],
 ) -> None:
     client = client_for(user_with_role(role) if role else None)
-    response = client.get(reverse(name, kwargs={"plan": plan.code, **kwargs}))
+    response = client.get(reverse(name, kwargs={"plan_code": plan.code, **kwargs}))
     assert response.status_code == 200
     assert b"A4P+ Monitor" in response.content
 
@@ -47,7 +47,7 @@ def test_every_page_renders_for_every_role(
 def test_home_leads_to_the_current_plan(plan: Plan, client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == reverse("plan-overview", kwargs={"plan": plan.code})
+    assert response["Location"] == reverse("plan-overview", kwargs={"plan_code": plan.code})
 
 
 def test_home_without_a_plan_says_how_to_load_one(plan: Plan, client: Client) -> None:
@@ -58,12 +58,14 @@ def test_home_without_a_plan_says_how_to_load_one(plan: Plan, client: Client) ->
 
 
 def test_overview_lists_priorities_and_results(plan: Plan, client: Client) -> None:
-    response = client.get(reverse("plan-overview", kwargs={"plan": plan.code}))
+    response = client.get(reverse("plan-overview", kwargs={"plan_code": plan.code}))
     text = response.content.decode()
     for priority in plan.priorities.all():
         assert priority.title in text
     for result in plan.results.all():
-        assert reverse("result-detail", kwargs={"plan": plan.code, "code": result.code}) in text
+        assert (
+            reverse("result-detail", kwargs={"plan_code": plan.code, "code": result.code}) in text
+        )
     assert "71 deliverables" in text
 
 
@@ -71,7 +73,7 @@ def test_deliverable_page_shows_text_lead_line_entities_and_markers(
     plan: Plan, client: Client
 ) -> None:
     response = client.get(
-        reverse("deliverable-detail", kwargs={"plan": plan.code, "code": "6.1.7"})
+        reverse("deliverable-detail", kwargs={"plan_code": plan.code, "code": "6.1.7"})
     )
     text = response.content.decode()
     d = plan.deliverables.get(code="6.1.7")
@@ -80,7 +82,7 @@ def test_deliverable_page_shows_text_lead_line_entities_and_markers(
     assert "(Missions)" in text and "(Headquarters)" in text
     d = plan.deliverables.get(code="1.1.2")
     text = client.get(
-        reverse("deliverable-detail", kwargs={"plan": plan.code, "code": "1.1.2"})
+        reverse("deliverable-detail", kwargs={"plan_code": plan.code, "code": "1.1.2"})
     ).content.decode()
     assert "Women, peace and security / gender" in text
     assert "may be written or unwritten" in text
@@ -89,10 +91,10 @@ def test_deliverable_page_shows_text_lead_line_entities_and_markers(
 @pytest.mark.parametrize(
     ("name", "kwargs"),
     [
-        ("plan-overview", {"plan": "no-such-plan"}),
-        ("deliverable-detail", {"plan": "a4p-plus-2021-2023", "code": "9.9.9"}),
-        ("result-detail", {"plan": "a4p-plus-2021-2023", "code": "9.9"}),
-        ("priority-detail", {"plan": "a4p-plus-2021-2023", "number": 9}),
+        ("plan-overview", {"plan_code": "no-such-plan"}),
+        ("deliverable-detail", {"plan_code": "a4p-plus-2021-2023", "code": "9.9.9"}),
+        ("result-detail", {"plan_code": "a4p-plus-2021-2023", "code": "9.9"}),
+        ("priority-detail", {"plan_code": "a4p-plus-2021-2023", "number": 9}),
     ],
 )
 def test_unknown_objects_are_404(
@@ -108,7 +110,7 @@ def codes(response: object) -> list[str]:
 
 
 def test_search_finds_deliverables_by_words_of_their_text(plan: Plan, client: Client) -> None:
-    url = reverse("deliverable-list", kwargs={"plan": plan.code})
+    url = reverse("deliverable-list", kwargs={"plan_code": plan.code})
     assert codes(client.get(url, {"q": "telemedicine"})) == ["4.3.4"]
     assert codes(client.get(url, {"q": "CASEVAC stress"})) == ["4.3.1"]
     found = codes(client.get(url, {"q": "hate speech"}))
@@ -118,7 +120,7 @@ def test_search_finds_deliverables_by_words_of_their_text(plan: Plan, client: Cl
 
 
 def test_filter_by_entity_includes_the_groups_it_belongs_to(plan: Plan, client: Client) -> None:
-    url = reverse("deliverable-list", kwargs={"plan": plan.code})
+    url = reverse("deliverable-list", kwargs={"plan_code": plan.code})
     minusca = codes(client.get(url, {"entity": "minusca"}))
     heads = codes(client.get(url, {"entity": "heads-of-mission"}))
     assert heads and set(heads) <= set(minusca)
@@ -130,7 +132,7 @@ def test_filter_by_entity_includes_the_groups_it_belongs_to(plan: Plan, client: 
 
 
 def test_filter_by_marker_and_priority(plan: Plan, client: Client) -> None:
-    url = reverse("deliverable-list", kwargs={"plan": plan.code})
+    url = reverse("deliverable-list", kwargs={"plan_code": plan.code})
     wps_in_3 = codes(client.get(url, {"marker": "wps", "priority": "3"}))
     expected = list(
         plan.deliverables.filter(markers__code="wps", result__priority__number=3)
@@ -141,7 +143,7 @@ def test_filter_by_marker_and_priority(plan: Plan, client: Client) -> None:
 
 
 def test_bad_filter_values_are_explained_not_errors(plan: Plan, client: Client) -> None:
-    url = reverse("deliverable-list", kwargs={"plan": plan.code})
+    url = reverse("deliverable-list", kwargs={"plan_code": plan.code})
     response = client.get(url, {"entity": "nobody", "priority": "x", "marker": "?"})
     assert response.status_code == 200
     form = response.context["form"]
@@ -151,7 +153,7 @@ def test_bad_filter_values_are_explained_not_errors(plan: Plan, client: Client) 
 
 def test_french_pages(plan: Plan, client: Client) -> None:
     response = client.get(
-        reverse("plan-overview", kwargs={"plan": plan.code}), headers={"accept-language": "fr"}
+        reverse("plan-overview", kwargs={"plan_code": plan.code}), headers={"accept-language": "fr"}
     )
     assert response["Content-Language"] == "fr"
     text = response.content.decode()
@@ -209,7 +211,7 @@ def test_query_count_does_not_grow_with_the_plan(db: None, client: Client, name:
     counts = []
     for size in (2, 40):
         plan = small_plan(size)
-        kwargs = {"plan": plan.code, **({"number": 1} if name == "priority-detail" else {})}
+        kwargs = {"plan_code": plan.code, **({"number": 1} if name == "priority-detail" else {})}
         with CaptureQueriesContext(connection) as queries:
             response = client.get(
                 reverse(name, kwargs=kwargs),

@@ -575,7 +575,7 @@ def test_building_the_workbook_takes_a_fixed_number_of_queries(
 
 
 def urls(cycle: Cycle, entity: str = "minusca") -> tuple[str, str]:
-    kwargs = {"plan": cycle.plan.code, "cycle": cycle.code, "entity": entity}
+    kwargs = {"plan_code": cycle.plan.code, "cycle_code": cycle.code, "entity_code": entity}
     return (
         reverse("cycle-xlsx-download", kwargs=kwargs),
         reverse("cycle-xlsx-upload", kwargs=kwargs),
@@ -612,7 +612,7 @@ def test_another_entity_focal_point_gets_404_on_both_pages(
 
 def test_unknown_cycle_or_entity_is_404(client: Client, cycle: Cycle, planner: User) -> None:
     client.force_login(planner)
-    kwargs = {"plan": cycle.plan.code, "cycle": "2099-H1", "entity": "minusca"}
+    kwargs = {"plan_code": cycle.plan.code, "cycle_code": "2099-H1", "entity_code": "minusca"}
     assert client.get(reverse("cycle-xlsx-download", kwargs=kwargs)).status_code == 404
     assert client.get(urls(cycle, "no-such-entity")[0]).status_code == 404
 
