@@ -30,14 +30,14 @@ TEST_WORKERS ?= auto
 
 # The whole suite, browser tests included.
 test: setup
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Everything but the browser tests and the whole-demo builds.
 test-fast: setup
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not slow"
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser and not slow"
 
 test-browser: setup
-	$(BIN)/pytest -n $(TEST_WORKERS) -m browser
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m browser
 
 # ruff, mypy, and the import contracts (the apps' dependency order, docs/architecture.md).
 lint: setup

@@ -19,6 +19,7 @@ def a4p() -> str:
     return found
 
 
+@pytest.mark.slow
 def test_demo_then_export_on_a_fresh_database(tmp_path: Path) -> None:
     env = {
         **os.environ,

@@ -74,6 +74,7 @@ def test_memberships_must_name_what_the_role_acts_for(
         )
 
 
+@pytest.mark.slow
 def test_demo_creates_one_user_per_role_and_is_idempotent(db: None, client: Client) -> None:
     out = StringIO()
     call_command("demo", stdout=out)
