@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.http import AuthenticatedRequest
 from plans.selectors import current_plan, plan_for
 from reporting.models import Cycle
 from reporting.selectors import cycle_for
@@ -55,13 +55,6 @@ def published_file(request: HttpRequest, pk: int, filename: str) -> FileResponse
     return response
 
 
-def _signed_in(request: HttpRequest) -> User:
-    """The user of a page behind login_required, who acts in the services."""
-    if not isinstance(request.user, User):
-        raise Http404
-    return request.user
-
-
 def _prepared_cycle(request: HttpRequest, plan_code: str, cycle_code: str) -> Cycle:
     found = cycle_for(request.user, plan_for(request.user, plan_code), cycle_code)
     if not selectors.may_prepare(request.user):
@@ -70,7 +63,7 @@ def _prepared_cycle(request: HttpRequest, plan_code: str, cycle_code: str) -> Cy
 
 
 @login_required
-def report_prepare(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+def report_prepare(request: AuthenticatedRequest, plan_code: str, cycle_code: str) -> HttpResponse:
     prepared = _prepared_cycle(request, plan_code, cycle_code)
     draft = selectors.draft_of(prepared)
     may_publish = selectors.may_publish(request.user)
@@ -83,7 +76,7 @@ def report_prepare(request: HttpRequest, plan_code: str, cycle_code: str) -> Htt
                 services.summary_save(
                     cycle=prepared,
                     text=summary_form.cleaned_data["executive_summary"],
-                    actor=_signed_in(request),
+                    actor=request.user,
                 )
             except ReportError as error:
                 messages.error(request, str(error))
@@ -137,7 +130,7 @@ def report_preview(request: HttpRequest, plan_code: str, cycle_code: str) -> Htt
 
 @login_required
 @require_POST
-def report_build(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+def report_build(request: AuthenticatedRequest, plan_code: str, cycle_code: str) -> HttpResponse:
     prepared = _prepared_cycle(request, plan_code, cycle_code)
     form = BuildForm(request.POST)
     if not form.is_valid():
@@ -146,7 +139,7 @@ def report_build(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpR
     job = services.job_create(
         kind=ReportJob.Kind.BUILD,
         cycle=prepared,
-        actor=_signed_in(request),
+        actor=request.user,
         edition=form.cleaned_data["edition"],
         fmt=form.cleaned_data["format"],
         language=form.cleaned_data["language"],
@@ -158,7 +151,7 @@ def report_build(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpR
 
 @login_required
 @require_POST
-def report_publish(request: HttpRequest, plan_code: str, cycle_code: str) -> HttpResponse:
+def report_publish(request: AuthenticatedRequest, plan_code: str, cycle_code: str) -> HttpResponse:
     prepared = _prepared_cycle(request, plan_code, cycle_code)
     if not selectors.may_publish(request.user):
         raise Http404
@@ -173,7 +166,7 @@ def report_publish(request: HttpRequest, plan_code: str, cycle_code: str) -> Htt
         job = services.job_create(
             kind=ReportJob.Kind.PUBLISH,
             cycle=prepared,
-            actor=_signed_in(request),
+            actor=request.user,
             language=",".join(form.cleaned_data["languages"]),
         )
     except ReportError as error:
