@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from accounts.access import require_internal
 from accounts.http import AuthenticatedRequest
-from core.models import Entity
 from core.selectors import entity_by_code
-from indicators import selectors, services
+from indicators import exports, selectors, services
 from indicators.aggregation import STATUS_LABELS
 from indicators.forms import ValueForm
 from plans.selectors import plan_for
@@ -41,7 +36,7 @@ def tracking(request: AuthenticatedRequest, plan_code: str) -> HttpResponse:
         wps_only=wps,
     )
     if request.GET.get("format") == "xlsx":
-        return _xlsx(plan.code, cycles, rows, entity)
+        return exports.tracking_xlsx(plan.code, cycles, rows, entity)
     return render(
         request,
         "indicators/tracking.html",
@@ -58,71 +53,6 @@ def tracking(request: AuthenticatedRequest, plan_code: str) -> HttpResponse:
             "status_labels": STATUS_LABELS,
         },
     )
-
-
-def _xlsx(
-    plan_code: str, cycles: list[Any], rows: list[selectors.Row], entity: Entity | None
-) -> HttpResponse:
-    # openpyxl is imported when a workbook is asked for, not with every page (start-up time).
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=False)
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Tracking")[:31]
-    head = [
-        _("Code"),
-        _("Indicator"),
-        _("Attached to"),
-        pgettext("of measure", "Unit"),
-        _("Direction"),
-        _("Baseline"),
-        _("End-of-plan target"),
-    ]
-    for cycle in cycles:
-        head += [
-            _("%(cycle)s target") % {"cycle": cycle.code},
-            _("%(cycle)s actual") % {"cycle": cycle.code},
-            _("%(cycle)s to date") % {"cycle": cycle.code},
-            _("%(cycle)s achievement (%%)") % {"cycle": cycle.code},
-            _("%(cycle)s status") % {"cycle": cycle.code},
-        ]
-    sheet.append(head)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "C2"
-    for row in rows:
-        ind = row.indicator
-        line: list[Any] = [
-            ind.code,
-            ind.name,
-            ind.attached_code,
-            ind.get_unit_display(),
-            ind.get_direction_display(),
-            ind.baseline,
-            row.span_target,
-        ]
-        for c in row.cells:
-            line += [
-                c.target,
-                c.actual,
-                c.to_date,
-                round(c.achievement, 1) if c.achievement is not None else None,
-                str(STATUS_LABELS[c.status]),
-            ]
-        sheet.append(line)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    suffix = f"-{entity.code}" if entity else ""
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="A4P-indicators-{plan_code}{suffix}.xlsx"'
-    )
-    return response
 
 
 @login_required

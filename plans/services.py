@@ -110,6 +110,23 @@ def plan_load(
         counts,
     )
 
+    markers = _markers_sync(plan, plan_file, counts)
+    _tree_sync(plan, plan_file, markers, counts)
+    codes = _tree_prune(plan, plan_file, counts, retire_in)
+    for sync in _plan_parts:
+        sync(plan, plan_file, counts, retire_in)
+    summary = LoadSummary(plan=plan, counts=dict(counts))
+    if summary.changed:
+        audit.log(
+            action="plan.loaded",
+            obj=plan,
+            actor=actor,
+            data={"deliverables": len(codes), **summary.counts},
+        )
+    return summary
+
+
+def _markers_sync(plan: Plan, plan_file: PlanFile, counts: Counter[str]) -> dict[str, Marker]:
     markers = {m.code: m for m in plan.markers.all()}
     for position, (code, name) in enumerate(plan_file.markers):
         markers[code] = row_upsert(
@@ -119,7 +136,13 @@ def plan_load(
             counts,
         )
     rows_delete(plan.markers.exclude(code__in=[c for c, _ in plan_file.markers]), counts)
+    return markers
 
+
+def _tree_sync(
+    plan: Plan, plan_file: PlanFile, markers: dict[str, Marker], counts: Counter[str]
+) -> None:
+    """Priorities, results and deliverables (with their markers and entities), in file order."""
     entities = {e.code: e for e in Entity.objects.all()}
     priorities = {p.number: p for p in plan.priorities.all()}
     results = {r.code: r for r in plan.results.select_related("priority")}
@@ -174,6 +197,12 @@ def plan_load(
                 _sync_markers(deliverable, [markers[c] for c in data.markers], quiet)
                 _sync_parts(deliverable, data, entities, quiet)
 
+
+def _tree_prune(
+    plan: Plan, plan_file: PlanFile, counts: Counter[str], retire_in: PlanVersion | None
+) -> list[str]:
+    """Remove what the file no longer has (deliverables are retired instead when publishing a
+    revision); returns the file's deliverable codes."""
     codes = [d.code for p in plan_file.priorities for r in p.results for d in r.deliverables]
     missing = plan.deliverables.exclude(code__in=codes)
     if retire_in is None:
@@ -191,18 +220,7 @@ def plan_load(
     rows_delete(
         plan.priorities.exclude(number__in=[p.number for p in plan_file.priorities]), counts
     )
-
-    for sync in _plan_parts:
-        sync(plan, plan_file, counts, retire_in)
-    summary = LoadSummary(plan=plan, counts=dict(counts))
-    if summary.changed:
-        audit.log(
-            action="plan.loaded",
-            obj=plan,
-            actor=actor,
-            data={"deliverables": len(codes), **summary.counts},
-        )
-    return summary
+    return codes
 
 
 def _sync_markers(deliverable: Deliverable, wanted: list[Marker], counts: Counter[str]) -> None:
