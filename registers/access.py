@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
 from accounts.access import access_for
-from accounts.models import Role
+from accounts.models import Role, User
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class RegisterAccess:
 ANONYMOUS = RegisterAccess()
 
 
-def register_access_for(user: Any) -> RegisterAccess:
+def register_access_for(user: User | AnonymousUser | None) -> RegisterAccess:
     """The register's reading of the user's access (`accounts.access`), cached on the user."""
     access = access_for(user)
     if not access.authenticated:
@@ -91,5 +93,5 @@ def register_access_for(user: Any) -> RegisterAccess:
         role=role_label,
         organisation=organisation,
     )
-    user._a4p_register_access = register_access
+    setattr(user, "_a4p_register_access", register_access)  # noqa: B010  (cached on the user)
     return register_access
