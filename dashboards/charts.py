@@ -3,8 +3,6 @@ consolidated report draws), the table that says the same in text, and its CSV do
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core import charts as specs
+from core.export import csv_text
 from dashboards.selectors import Tally
 from reporting.models import Cycle, ProgressUpdate
 
@@ -52,12 +51,10 @@ class Table:
         return mark_safe(f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>")  # noqa: S308  (every part escaped above)
 
     def csv_text(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(["" if cell is None else _plain(cell) for cell in row])
-        return out.getvalue()
+        return csv_text(
+            self.columns,
+            (["" if cell is None else _plain(cell) for cell in row] for row in self.rows),
+        )
 
 
 @dataclass

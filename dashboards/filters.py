@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from core.models import Entity
+from core.numbers import plain_int
 from plans.models import Marker, Plan, Priority
 from reporting.models import Cycle, ProgressUpdate
 
@@ -104,8 +105,8 @@ def parse(
     priority = None
     number = params.get("priority", "")
     if number:
-        if number.isdigit() and int(number) in {p.number for p in priorities}:
-            priority = int(number)
+        if plain_int(number) in {p.number for p in priorities}:
+            priority = plain_int(number)
         else:
             notices.append(_("There is no priority %(n)s.") % {"n": number})
     entity = None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_internal
 from accounts.http import AuthenticatedRequest
+from core.numbers import plain_int
 from core.selectors import entity_by_code
 from indicators import exports, selectors, services
 from indicators.aggregation import STATUS_LABELS
@@ -31,7 +32,7 @@ def tracking(request: AuthenticatedRequest, plan_code: str) -> HttpResponse:
     rows = selectors.tracking_table(
         plan,
         cycles=cycles,
-        priority=int(priority) if priority.isdigit() else None,
+        priority=plain_int(priority),
         entity_id=entity.pk if entity else None,
         wps_only=wps,
     )

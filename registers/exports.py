@@ -39,9 +39,8 @@ CASE_COLUMNS: list[Column] = [
     ("overdue", lambda c, r: c.overdue.stage if c.overdue else ""),
     _withheld("description"),
     _withheld("suspected_perpetrators"),
-    # Named to every reader of the list, unlike the case export (docs/registers.md lists the
-    # sensitivity as never shared): kept as the list has always been until that is settled.
-    ("sensitivity", lambda c, r: c.sensitivity),
+    # UN staff only, as in the case export: a concerned State never reads the sensitivity.
+    _withheld("sensitivity"),
 ]
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from accounts.models import User
+from core.numbers import plain_int
 from plans.models import Plan
 from reporting import selectors
 from reporting.models import Cycle, Obstacle
@@ -30,9 +31,10 @@ class ObstaclesPage:
 
 
 def _narrowed(obstacles: QuerySet[Obstacle], filters: dict[str, str]) -> QuerySet[Obstacle]:
-    if filters["priority"].isdigit():
+    priority = plain_int(filters["priority"])
+    if priority is not None:
         obstacles = obstacles.filter(
-            update__assignment__deliverable__result__priority__number=int(filters["priority"])
+            update__assignment__deliverable__result__priority__number=priority
         )
     if filters["entity"]:
         obstacles = obstacles.filter(update__assignment__entity__code=filters["entity"])
