@@ -72,6 +72,12 @@ class Access:
     def sees_all_updates(self) -> bool:
         return self.planner or self.leadership
 
+    @property
+    def in_reporting(self) -> bool:
+        """Takes part in progress reporting: writes, reviews or reads every update. A delegate
+        or a register officer alone does not, and gets 404 on its pages."""
+        return self.sees_all_updates or bool(self.focal_entities or self.reviewer_entities)
+
     def reviewer_scope(self) -> Q:
         """Updates a reviewer acts on: of the entities they review, of the missions under those
         regional offices or divisions, and of the units under those offices."""

@@ -13,4 +13,5 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
     return {
         "unread_notifications": lambda: unread_notifications(request.user).count(),
         "a4p_internal": lambda: access_for(request.user).internal,
+        "a4p_in_reporting": lambda: access_for(request.user).in_reporting,
     }

@@ -397,6 +397,8 @@ def obstacles_review(request: AuthenticatedRequest, plan_code: str) -> HttpRespo
     """All obstacles across the plan that the user may see, filtered, with the change since the
     previous cycle."""
     plan = plan_for(request.user, plan_code)
+    if not access_for(request.user).in_reporting:
+        raise Http404
     filters = {name: request.GET.get(name, "") for name in pages.OBSTACLE_FILTERS}
     page = pages.obstacles_page(
         request.user, plan, cycle_code=request.GET.get("cycle"), filters=filters

@@ -1,0 +1,52 @@
+"""Middleware for the headers every response needs.
+
+- `TrustedProxyMiddleware` (first): the forwarding headers (`X-Forwarded-Proto`,
+  `X-Forwarded-For`) are believed only from the proxies named in `A4P_TRUSTED_PROXIES`; from any
+  other peer they are dropped, so a client cannot claim HTTPS or another address (which the
+  log-in lockout counts by).
+- `SensitiveResponseMiddleware` (after authentication): a signed-in user's responses carry
+  progress updates, register records or account data, so no cache may keep them
+  (`Cache-Control: no-store`); every response states a Permissions-Policy that turns off the
+  browser features the application never uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+FORWARDING_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class TrustedProxyMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        self.trusted = frozenset(settings.A4P_TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("REMOTE_ADDR") not in self.trusted:
+            for header in FORWARDING_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
+class SensitiveResponseMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

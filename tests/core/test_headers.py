@@ -1,0 +1,76 @@
+"""Headers every response needs: no-store for signed-in users, a Permissions-Policy, forwarding
+headers believed from trusted proxies only; reporting pages closed to roles outside reporting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client, override_settings
+
+from accounts.models import Role, User
+from core.middleware import TrustedProxyMiddleware
+
+OBSTACLES = "/plans/a4p-plus-2021-2023/obstacles/"
+
+
+def test_a_signed_in_users_pages_are_never_stored(
+    plan: object, user_with_role: Callable[[str], User], client_for: Callable[[User | None], Client]
+) -> None:
+    client = client_for(user_with_role(Role.REGISTER_OFFICER))
+    for path in ("/registers/crimes/", "/registers/crimes/export.csv", "/accounts/me/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" in response["Cache-Control"], path
+        assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_public_pages_for_anonymous_readers_may_be_cached(plan: object, client: Client) -> None:
+    response = client.get("/plans/a4p-plus-2021-2023/")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.parametrize(("trusted", "kept"), [((), False), (("127.0.0.1",), True)])
+def test_forwarding_headers_are_believed_from_trusted_proxies_only(
+    rf: object, trusted: tuple[str, ...], kept: bool
+) -> None:
+    seen = {}
+
+    def view(request: object) -> object:
+        seen.update(request.META)  # type: ignore[attr-defined]
+        return object()
+
+    with override_settings(A4P_TRUSTED_PROXIES=list(trusted)):
+        middleware = TrustedProxyMiddleware(view)  # type: ignore[arg-type]
+    request = rf.get(  # type: ignore[attr-defined]
+        "/", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    middleware(request)
+    assert ("HTTP_X_FORWARDED_PROTO" in seen) is kept
+    assert ("HTTP_X_FORWARDED_FOR" in seen) is kept
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.MEMBER_STATE_DELEGATE, 404),
+        (Role.REGISTER_OFFICER, 404),
+        (Role.PLANNING_UNIT, 200),
+        (Role.FOCAL_POINT, 200),
+        (Role.REVIEWER, 200),
+        (Role.SENIOR_LEADERSHIP, 200),
+    ],
+)
+def test_the_obstacles_page_is_for_people_in_reporting(
+    plan: object,
+    user_with_role: Callable[[str], User],
+    client_for: Callable[[User | None], Client],
+    role: str,
+    status: int,
+) -> None:
+    response = client_for(user_with_role(role)).get(OBSTACLES)
+    assert response.status_code == status
+    if status == 200:
+        assert OBSTACLES.encode() in response.content
