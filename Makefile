@@ -22,7 +22,7 @@ setup: $(VENV)/.installed
 # Create the environment, migrate the embedded SQLite database, load the plan, the reference
 # data and the demo users (printing their log-ins), and serve on http://127.0.0.1:8000.
 run: setup
-	$(BIN)/a4p demo
+	A4P_DEMO=true $(BIN)/a4p demo
 	$(BIN)/a4p runserver $(HOST):$(PORT)
 
 # Test workers: one per core (pytest-xdist); TEST_WORKERS=0 runs in one process.

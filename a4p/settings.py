@@ -21,6 +21,8 @@ DATA_DIR = Path(envstr("A4P_DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("A4P_DEBUG", False)
 HTTPS = envbool("A4P_HTTPS", False)
+# A demo install: `a4p demo` (users with a published password) runs only here; `make run` sets it.
+A4P_DEMO = envbool("A4P_DEMO", False)
 
 
 def _secret_key() -> str:
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.TrustedProxyMiddleware",
+    "core.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -14,6 +14,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = False
+A4P_DEMO = True
 MEDIA_ROOT = DATA_DIR / "test-media"
 STATIC_ROOT = DATA_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

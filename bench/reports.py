@@ -85,6 +85,7 @@ def _demo(data_dir: Path) -> None:
             **os.environ,
             "A4P_DATA_DIR": str(data_dir),
             "A4P_DATABASE_URL": f"sqlite:///{data_dir / 'bench.sqlite3'}",
+            "A4P_DEMO": "true",
         },
     )
 

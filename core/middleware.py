@@ -4,6 +4,9 @@
   `X-Forwarded-For`) are believed only from the proxies named in `A4P_TRUSTED_PROXIES`; from any
   other peer they are dropped, so a client cannot claim HTTPS or another address (which the
   log-in lockout counts by).
+- `RefuseNulMiddleware`: a NUL character in the path or a query value is refused with 400
+  before any view runs (PostgreSQL refuses NUL in text, so a lookup would fail there; forms
+  already refuse it in posted fields).
 - `SensitiveResponseMiddleware` (after authentication): a signed-in user's responses carry
   progress updates, register records or account data, so no cache may keep them
   (`Cache-Control: no-store`); every response states a Permissions-Policy that turns off the
@@ -15,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 FORWARDING_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
 PERMISSIONS_POLICY = (
@@ -36,6 +40,22 @@ class TrustedProxyMiddleware:
         if request.META.get("REMOTE_ADDR") not in self.trusted:
             for header in FORWARDING_HEADERS:
                 request.META.pop(header, None)
+        return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        values = [
+            request.path,
+            *(v for key in request.GET for v in [key, *request.GET.getlist(key)]),
+        ]
+        if any("\x00" in value for value in values):
+            return HttpResponseBadRequest(
+                _("The address holds a NUL character."), content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
 
 

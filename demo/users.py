@@ -42,10 +42,12 @@ def demo_password() -> str:
 
 @transaction.atomic
 def demo_users_ensure() -> list[DemoUser]:
-    """Create the demo users if missing and reset their password; idempotent."""
+    """Create the demo users that are missing, with the demo password; idempotent. A user that
+    exists already keeps its password and its rights: a password changed since is not reset,
+    and an account of the same name made by someone else gets no known password."""
     password = demo_password()
     for spec in DEMO_USERS:
-        user, _ = User.objects.get_or_create(
+        user, created = User.objects.get_or_create(
             username=spec.username,
             defaults={
                 "first_name": spec.first_name,
@@ -54,7 +56,7 @@ def demo_users_ensure() -> list[DemoUser]:
             },
         )
         is_admin = spec.role == Role.ADMINISTRATOR
-        if not user.check_password(password) or user.is_staff != is_admin:
+        if created:
             user.set_password(password)
             user.is_staff = user.is_superuser = is_admin
             user.save(update_fields=["password", "is_staff", "is_superuser"])

@@ -25,6 +25,7 @@ def test_demo_then_export_on_a_fresh_database(tmp_path: Path) -> None:
         **os.environ,
         "A4P_DATA_DIR": str(tmp_path),
         "A4P_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "A4P_DEMO": "true",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     demo = subprocess.run(

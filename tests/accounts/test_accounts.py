@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from io import StringIO
+from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership, Role, User
 from core.models import Entity, MemberState
-from demo.users import DEMO_USERS, demo_password
+from demo.users import DEMO_USERS, demo_password, demo_users_ensure
 from tests.factories import UserFactory
 
 
@@ -88,3 +89,30 @@ def test_demo_creates_one_user_per_role_and_is_idempotent(db: None, client: Clie
         assert list(user.memberships.values_list("role", flat=True)) == [spec.role]
     assert client.login(username="planner", password=demo_password())
     assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_refuses_to_run_outside_a_demo_install(db: None, settings: Any) -> None:
+    settings.A4P_DEMO = False
+    with pytest.raises(CommandError, match="A4P_DEMO=true"):
+        call_command("demo", stdout=StringIO())
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_demo_users_keep_a_password_changed_since_and_an_existing_account_gets_none(
+    db: None,
+) -> None:
+    admin = UserFactory.create(username="admin", is_superuser=False)
+    admin.set_password("chosen-by-the-owner")
+    admin.save()
+    demo_users_ensure()
+    planner = User.objects.get(username="planner")
+    assert planner.check_password(demo_password())
+    planner.set_password("changed-since")
+    planner.save()
+    demo_users_ensure()
+    planner.refresh_from_db()
+    admin.refresh_from_db()
+    assert planner.check_password("changed-since")
+    assert admin.check_password("chosen-by-the-owner")
+    assert not admin.check_password(demo_password())
+    assert not admin.is_superuser

@@ -38,6 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
         "A4P_DATA_DIR": str(data),
         "A4P_DATABASE_URL": f"sqlite:///{data / 'a4p.sqlite3'}",
+        "A4P_DEMO": "true",
     }
     subprocess.run([a4p, "demo"], env=env, check=True, capture_output=True, timeout=180)
     port = free_port()

@@ -74,3 +74,23 @@ def test_the_obstacles_page_is_for_people_in_reporting(
     assert response.status_code == status
     if status == 200:
         assert OBSTACLES.encode() in response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/plans/a4p-plus-2021-2023/results/%00/",
+        "/plans/a4p-plus-2021-2023/deliverables/?entity=%00",
+        "/plans/a4p-plus-2021-2023/dashboard/?entity=x%00y",
+        "/registers/crimes/?%00=1",
+    ],
+)
+def test_a_nul_character_in_the_address_is_a_bad_request(
+    plan: object,
+    path: str,
+    user_with_role: Callable[[str], User],
+    client_for: Callable[[User | None], Client],
+) -> None:
+    response = client_for(user_with_role(Role.PLANNING_UNIT)).get(path)
+    assert response.status_code == 400
+    assert b"NUL" in response.content

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from demo.indicators import demo_indicators_ensure
@@ -24,6 +24,13 @@ class Command(BaseCommand):
     help = "Load the reference data, the A4P+ plan and the demo users (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.A4P_DEMO:
+            raise CommandError(
+                _(
+                    "a4p demo creates users with a published password, so it runs only on a "
+                    "demo install: set A4P_DEMO=true (make run does)."
+                )
+            )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("refdata", "load", stdout=self.stdout)
