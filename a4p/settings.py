@@ -228,6 +228,8 @@ A4P_PLAN_FILE = BASE_DIR / "plans" / "data" / "a4p-plus-2021-2023.yaml"
 
 # Reporting
 A4P_EVIDENCE_MAX_BYTES = envint("A4P_EVIDENCE_MAX_BYTES", 10_000_000)
+# The largest YAML text read (plan files, reference data): core.yamlsafe.
+A4P_YAML_MAX_BYTES = envint("A4P_YAML_MAX_BYTES", 5_000_000)
 A4P_REMIND_DAYS_BEFORE = envint("A4P_REMIND_DAYS_BEFORE", 7)
 A4P_SITE_URL = envstr("A4P_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12_000_000

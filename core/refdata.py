@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, yamlsafe
 from core.models import Entity, MemberState, Mission
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -36,8 +35,8 @@ class RefSummary:
 
 def _yaml(path: Path, key: str) -> list[dict[str, Any]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = yamlsafe.load_file(path)
+    except yamlsafe.YamlError as exc:
         raise ReferenceDataError(f"{path}: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise ReferenceDataError(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core import charts as specs
-from core.export import csv_text
+from core.export import csv_response as csv_file
 from dashboards.selectors import Tally
 from reporting.models import Cycle, ProgressUpdate
 
@@ -50,11 +50,8 @@ class Table:
         )
         return mark_safe(f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>")  # noqa: S308  (every part escaped above)
 
-    def csv_text(self) -> str:
-        return csv_text(
-            self.columns,
-            (["" if cell is None else _plain(cell) for cell in row] for row in self.rows),
-        )
+    def csv_rows(self) -> list[list[str]]:
+        return [["" if cell is None else _plain(cell) for cell in row] for row in self.rows]
 
 
 @dataclass
@@ -95,9 +92,7 @@ def csv_response(chart: Chart, *, page: str, cycle: Cycle | None) -> HttpRespons
     name = "-".join(
         part for part in ("a4p-dashboard", page, chart.id, cycle.code if cycle else "") if part
     )
-    response = HttpResponse(chart.table.csv_text(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.csv"'
-    return response
+    return csv_file(f"{slugify(name)}.csv", chart.table.columns, chart.table.csv_rows())
 
 
 def rating_labels() -> dict[str, str]:

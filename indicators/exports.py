@@ -1,5 +1,5 @@
 """The tracking table as an XLSX workbook: the same rows as the page, one column group per
-cycle."""
+cycle. Every cell through `core.export.xlsx_append` (no text is ever a formula)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.export import xlsx_append
 from core.models import Entity
 from indicators import selectors
 from indicators.aggregation import STATUS_LABELS
@@ -43,7 +44,7 @@ def tracking_xlsx(
             _("%(cycle)s achievement (%%)") % {"cycle": cycle.code},
             _("%(cycle)s status") % {"cycle": cycle.code},
         ]
-    sheet.append(head)
+    xlsx_append(sheet, head)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"
@@ -66,7 +67,7 @@ def tracking_xlsx(
                 round(c.achievement, 1) if c.achievement is not None else None,
                 str(STATUS_LABELS[c.status]),
             ]
-        sheet.append(line)
+        xlsx_append(sheet, line)
     buffer = io.BytesIO()
     book.save(buffer)
     suffix = f"-{entity.code}" if entity else ""

@@ -21,6 +21,8 @@ import yaml
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from core import yamlsafe
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "plan.schema.json"
 PathT = tuple[str | int, ...]
 
@@ -177,16 +179,12 @@ def _line_for(lines: dict[PathT, int], path: PathT) -> int | None:
 
 def parse_plan_text(text: str, filename: str, entity_codes: Iterable[str]) -> PlanFile:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise PlanFileError(
-            filename,
-            [Problem((), line, _("not valid YAML or JSON: %(reason)s") % {"reason": reason})],
-        ) from None
+        node, data = yamlsafe.load_with_node(text)
+    except yamlsafe.YamlError as exc:
+        reason = exc.reason
+        if exc.syntax:
+            reason = _("not valid YAML or JSON: %(reason)s") % {"reason": exc.reason}
+        raise PlanFileError(filename, [Problem((), exc.line, reason)]) from None
     if node is None or not isinstance(data, dict):
         raise PlanFileError(filename, [Problem((), 1, _("the file does not hold a plan document"))])
 
@@ -213,7 +211,10 @@ def parse_plan_text(text: str, filename: str, entity_codes: Iterable[str]) -> Pl
 def read_plan_file(path: Path, entity_codes: Iterable[str]) -> PlanFile:
     name = str(path)
     try:
+        yamlsafe.check_size(path.stat().st_size)
         raw = path.read_bytes()
+    except yamlsafe.YamlError as exc:
+        raise PlanFileError(name, [Problem((), None, exc.reason)]) from None
     except OSError as exc:
         raise PlanFileError(
             name,

@@ -2,12 +2,13 @@
 
 `read_fatalities(data)` checks the whole file before anything is written:
 
-- a problem with the file itself (empty, not UTF-8, missing columns, no rows) raises
-  `FatalitiesFileError` and nothing is imported;
+- a problem with the file itself (empty, not UTF-8, missing or repeated columns, more than
+  `MAX_COLUMNS` columns, no rows) raises `FatalitiesFileError` and nothing is imported;
 - each row whose `type_of_incident` is "Malicious Act" becomes a victim, unless it has a problem
   (bad date, unknown mission, unknown nationality, duplicate casualty id, …): it is then
-  *rejected*, reported as `line N: reason`, and the other rows are imported (or none, with
-  `--strict`);
+  *rejected*, reported as `line N: reason` naming the column, and the other rows are imported
+  (or none, with `--strict`); an incident date must fall between the first UN peacekeeping
+  operation (UNTSO, `FIRST_OPERATION`, 1948) and today;
 - rows of other incident types (illness, accident…) are not crimes: counted, not imported.
 
 Nationalities: the ISO 3166 alpha-3 code is matched to the Member States; where the code is empty,
@@ -35,6 +36,12 @@ from registers.models import Victim
 Progress = Callable[[str, int, int], None]
 
 MALICIOUS_ACT = "malicious act"
+# The psdata file has about twenty columns; a header far wider is not that file, and is refused
+# before any row is read (each row is split into every column).
+MAX_COLUMNS = 200
+# UNTSO, the first UN peacekeeping operation, was established on 29 May 1948: no peacekeeper fell
+# before.
+FIRST_OPERATION = dt.date(1948, 5, 29)
 
 REQUIRED_COLUMNS = [
     "incident_date",
@@ -142,7 +149,8 @@ def read_fatalities(data: bytes, *, progress: Progress | None = None) -> ParsedF
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error):
         raise FatalitiesFileError(_("The file has no header row.")) from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    col = _columns(header)
+    missing = [c for c in REQUIRED_COLUMNS if c not in col]
     if missing:
         raise FatalitiesFileError(
             _(
@@ -151,7 +159,6 @@ def read_fatalities(data: bytes, *, progress: Progress | None = None) -> ParsedF
             )
             % {"missing": ", ".join(missing)}
         )
-    col = {name: header.index(name) for name in header}
     indexes = (mission_index(), *state_index())
     today = timezone.localdate()
     parsed = ParsedFile()
@@ -176,6 +183,28 @@ def read_fatalities(data: bytes, *, progress: Progress | None = None) -> ParsedF
     if progress:
         progress("check", total, total)
     return parsed
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    """Each column name and its position, in one pass; a header too wide or naming a column
+    twice is refused."""
+    if len(header) > MAX_COLUMNS:
+        raise FatalitiesFileError(
+            _(
+                "line 1: the header has %(count)s columns; a fatalities file has about twenty "
+                "(at most %(limit)d are read)."
+            )
+            % {"count": f"{len(header):,}", "limit": MAX_COLUMNS}
+        )
+    col: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name in col and name:
+            raise FatalitiesFileError(
+                _("line 1: the column %(column)s appears twice (columns %(first)d and %(again)d).")
+                % {"column": name, "first": col[name] + 1, "again": index + 1}
+            )
+        col[name] = index
+    return col
 
 
 def _check(
@@ -240,6 +269,10 @@ def _row(
         }
     if incident_date > today:
         return _("incident_date %(value)s is in the future.") % {"value": incident_date}
+    if incident_date < FIRST_OPERATION:
+        return _(
+            "incident_date %(value)s is before the first UN peacekeeping operation (%(first)s)."
+        ) % {"value": incident_date, "first": FIRST_OPERATION}
     mission_id = missions.get(row["mission_acronym"].upper())
     if mission_id is None:
         return _(

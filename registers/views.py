@@ -1,6 +1,7 @@
 """Pages of the register of crimes against peacekeepers. Views parse, call a selector, a service
 or a page builder (`pages`), and render; every case is read through `selectors.case_for` /
-`cases_visible_to`, and every detail view, export and API read of a case writes the access log.
+`cases_visible_to`, and every detail view, list page, export and API read of a case writes the
+access log (a list: one row per case it shows, in one insert).
 The Member State portal is `registers.portal`."""
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     reader = _access(request, "any_cases")
     cases, filters = _filtered(request)
     page = selectors.page_of(cases, request.GET.get("page"), pages.PAGE_SIZE)
-    pages.mark_overdue(list(page.object_list), timezone.localdate())
+    shown = pages.mark_overdue(list(page.object_list), timezone.localdate())
+    services.accesses_record(
+        user=request.user, case_ids=[c.pk for c in shown], action=CaseAccess.Action.LIST
+    )
     context = pages.page_context(
         request.user,
         page=page,
@@ -288,12 +292,16 @@ def api_cases(request: HttpRequest) -> JsonResponse:
     reader = _api_user(request)
     cases, _filters = _filtered(request)
     page = selectors.page_of(cases, request.GET.get("page"), 200)
+    shown = list(page.object_list)
+    services.accesses_record(
+        user=request.user, case_ids=[c.pk for c in shown], action=CaseAccess.Action.API
+    )
     return JsonResponse(
         {
             "count": page.paginator.count,
             "page": page.number,
             "pages": page.paginator.num_pages,
-            "results": [api.case_item(c, reader) for c in page.object_list],
+            "results": [api.case_item(c, reader) for c in shown],
         }
     )
 

@@ -16,10 +16,12 @@ from accounts.models import Role
 
 
 class AccessEntry(models.Model):
-    """One read of one record. Written by every detail view, export and API read."""
+    """One read of one record. Written by every detail view, list page, export and API read
+    (a list writes one row per record it shows, in one insert)."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
+        LIST = "list", _("Listed")  # a row of a list page: its date, mission, type, tallies, status
         EXPORT = "export", _("Exported")
         API = "api", _("Read through the API")
 

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from core.export import xlsx_text
 from reporting.models import Obstacle, ProgressUpdate, Sensitivity
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,7 +96,7 @@ def column_named(columns: Sequence[Column], key: str) -> Column:
 
 def cell_text(text: str) -> str:
     """Text as a cell holds it: no control characters, Unix line ends, no surrounding space."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return xlsx_text(text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def labels(choices: Iterable[tuple[str, Any]]) -> list[str]:

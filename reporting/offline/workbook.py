@@ -1,5 +1,10 @@
 """The workbook a focal point downloads: one entity's progress updates for one cycle, pre-filled,
-with their obstacles, drop-downs for every choice and the reference columns locked."""
+with their obstacles, drop-downs for every choice and the reference columns locked.
+
+Every cell is written through `core.export.xlsx_put`: a text is a text cell, quote-prefixed when
+it starts like a formula, so it is never run and reads back exactly as written (the reader needs
+no prefix to strip). The one formula is the workbook's own look-up of an obstacle row's
+deliverable."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.models import User
+from core.export import xlsx_put
 from core.models import Entity
 from reporting import access, services
 from reporting.models import Cycle, ProgressUpdate
@@ -168,7 +174,7 @@ def _instructions(wb: Workbook, *, cycle: Cycle, entity: Entity, user: User) -> 
         ),
     ]
     for index, (text, bold) in enumerate(lines, start=1):
-        cell = ws.cell(row=index, column=1, value=text)
+        cell = xlsx_put(ws.cell(row=index, column=1), text)
         cell.alignment = WRAP
         if bold:
             cell.font = Font(bold=True, size=13 if index == 1 else 11)
@@ -286,12 +292,9 @@ def _put(
     style: Column | None = None,
     locked: bool = True,
 ) -> None:
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = cell_text(value)
-        cell.data_type = "s"  # text that starts with "=" stays text, never a formula
-    else:
-        cell.value = value
+    cell = xlsx_put(
+        ws.cell(row=row, column=column), cell_text(value) if isinstance(value, str) else value
+    )
     cell.alignment = WRAP if style is not None and style.wrap else TOP
     if locked:
         cell.fill = GREY
@@ -301,7 +304,7 @@ def _put(
 
 def _header(ws: Worksheet, columns: Sequence[Column]) -> None:
     for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index, value=str(column.label))
+        cell = xlsx_put(ws.cell(row=1, column=index), column.label)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
@@ -331,9 +334,9 @@ def _lists_sheet(wb: Workbook, update_ids: list[int]) -> dict[str, str]:
     sheet = quote_sheetname(ws.title)
     for index, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
-        ws.cell(row=1, column=index, value=str(headers[name])).font = BOLD
+        xlsx_put(ws.cell(row=1, column=index), headers[name]).font = BOLD
         for offset, value in enumerate(values, start=2):
-            ws.cell(row=offset, column=index, value=value)
+            xlsx_put(ws.cell(row=offset, column=index), value)
         ranges[name] = f"{sheet}!${letter}$2:${letter}${len(values) + 1}"
         ws.column_dimensions[letter].width = 28
     return ranges

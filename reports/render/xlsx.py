@@ -1,5 +1,6 @@
 """The report's data annex as a workbook: summary, trends, indicators, obstacles, every highlight
-and gender note, registers, annex."""
+and gender note, registers, annex. Every cell through `core.export.xlsx_append`: titles,
+captions, headers and texts are text cells, never formulas."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from core.export import xlsx_append
 from reporting.offline import cell_text
 from reports.content import Report, Table
 from reports.render.tables import annex_table
@@ -58,24 +60,17 @@ def _sheet(
     ws = workbook.active if first else workbook.create_sheet()
     assert ws is not None
     ws.title = title[:31]
-    ws.append([report.title])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"{report.edition_label} · {report.cycle.code} · {report.period}"])
+    xlsx_append(ws, [report.title])[0].font = Font(bold=True, size=13)
+    xlsx_append(ws, [f"{report.edition_label} · {report.cycle.code} · {report.period}"])
     widths: dict[int, int] = {}
     for table in tables:
         ws.append([])
-        ws.append([table.caption])
-        ws.cell(row=ws.max_row, column=1).font = bold
-        ws.append([str(c) for c in table.columns])
-        for i in range(1, len(table.columns) + 1):
-            cell = ws.cell(row=ws.max_row, column=i)
+        xlsx_append(ws, [table.caption])[0].font = bold
+        for cell in xlsx_append(ws, [str(c) for c in table.columns]):
             cell.font = bold
             cell.fill = head_fill
         for row in table.rows:
-            ws.append([_cell(v) for v in row])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # a text that starts with "=" stays text
+            xlsx_append(ws, [_cell(v) for v in row])
             for i, v in enumerate(row, start=1):
                 widths[i] = max(widths.get(i, 8), min(60, len(str(v))))
     for i, w in widths.items():

@@ -88,6 +88,18 @@ def test_a_broken_file_writes_nothing(db: None, tmp_path: Path) -> None:
     assert not MemberState.objects.filter(iso3="ZZZ").exists()
 
 
+def test_an_alias_bomb_in_the_reference_data_is_refused_quickly(db: None, tmp_path: Path) -> None:
+    for name in ("member_states.csv", "entities.yaml"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    levels = [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 9)]
+    (tmp_path / "missions.yaml").write_text(
+        "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "\n".join(levels) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReferenceDataError, match=r"missions\.yaml: line \d+: the aliases expand"):
+        load_reference_data(tmp_path)
+
+
 @pytest.fixture
 def country_codes() -> list[dict[str, str]]:
     path = SHARED_DATA / "country-codes" / "country-codes.csv"

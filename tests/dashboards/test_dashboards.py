@@ -38,7 +38,7 @@ PAGES = [
 
 def rows_of(response: Any) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def share(records: Iterable[Record]) -> float | None:

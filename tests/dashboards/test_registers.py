@@ -62,7 +62,7 @@ def csv_rows(client: Client, chart: str, query: str = "") -> list[list[str]]:
     response = client.get(f"{URL}?csv={chart}{query}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def leader() -> User:

@@ -178,6 +178,15 @@ def test_the_reported_line_is_the_line_of_the_fault(tmp_path: Path, plan: Plan) 
         ("", "does not hold a plan document"),
         ("- just\n- a list\n", "does not hold a plan document"),
         ("format: 1\nformat: 1\nplan: {}\n", "key format appears twice"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{k}: &{k} [{', '.join(['*' + p] * 9)}]\n"
+                for p, k in zip("abcdefgh", "bcdefghi", strict=True)
+            ),
+            "the aliases expand to more than",
+        ),
+        ("plan: " + "[" * 5_000 + "]" * 5_000 + "\n", "nested more than 50 levels deep"),
     ],
 )
 def test_unreadable_documents(plan: Plan, tmp_path: Path, text: str, reason: str) -> None:

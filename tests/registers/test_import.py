@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import time
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from core.models import AuditEntry
 from registers.fatalities import read_fatalities
@@ -141,6 +144,10 @@ def test_strict_and_check_write_nothing(tmp_path: Path) -> None:
             b"id,incident_date,mission_acronym\n1,2020-01-01,MINUSMA\n",
             "line 1: missing columns: casualty_id, gender, casualty_nationality",
         ),
+        (
+            (HEADER + ",gender\n" + GOOD[0] + ",F\n").encode(),
+            "line 1: the column gender appears twice (columns 6 and 13)",
+        ),
     ],
 )
 @pytest.mark.django_db
@@ -151,6 +158,41 @@ def test_broken_files_are_refused_whole(tmp_path: Path, content: bytes, message:
         run(path)
     assert message in str(error.value) and "nothing was written" in str(error.value)
     assert not Case.objects.exists() and not FatalitiesImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_header_of_100000_columns_is_refused_at_once(tmp_path: Path) -> None:
+    wide = HEADER + "," + ",".join(f"extra{n}" for n in range(100_000))
+    path = tmp_path / "wide.csv"
+    path.write_text(wide + "\n" + GOOD[0] + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(CommandError) as error:
+        run(path)
+    assert time.perf_counter() - started < 2
+    assert "line 1: the header has 100,012 columns" in str(error.value)
+    assert len(str(error.value)) < 300
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_incident_dates_before_1948_or_in_the_future_are_rejected(tmp_path: Path) -> None:
+    future = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    rows = [
+        HEADER,
+        GOOD[0].replace("2019-01-20", "1947-12-31"),
+        GOOD[1].replace("2019-01-20", future),
+        GOOD[2].replace("2020-06-01", "1948-05-29"),
+    ]
+    out, err = run(write(tmp_path, rows))
+    assert (
+        "line 2: rejected: incident_date 1947-12-31 is before the first UN peacekeeping "
+        "operation (1948-05-29)" in err
+    )
+    assert f"line 3: rejected: incident_date {future} is in the future" in err
+    assert "2 rows rejected" in out
+    assert list(Victim.objects.values_list("case__incident_date", flat=True)) == [
+        dt.date(1948, 5, 29)
+    ]
 
 
 @pytest.mark.django_db

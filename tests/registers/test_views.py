@@ -12,12 +12,13 @@ from django.test import Client
 
 from accounts.models import Role, User
 from core.models import AuditEntry, Mission
-from registers.models import Case, FollowUpStep
+from registers import pages
+from registers.models import Case, CaseAccess, FollowUpStep
 from registers.sop import overdue
 from reporting.models import Notification
 from tests.factories import MembershipFactory
 from tests.registers.conftest import Cases
-from tests.registers.factories import StepFactory, case_with
+from tests.registers.factories import CaseFactory, StepFactory, case_with
 
 
 def _many(n: int) -> None:
@@ -59,6 +60,55 @@ def test_query_count_does_not_grow_with_cases(
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(20):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [("/registers/crimes/", CaseAccess.Action.LIST), ("/registers/api/crimes/", "api")],
+)
+def test_listing_cases_logs_one_read_per_case_shown_in_one_insert(
+    url: str,
+    action: str,
+    user_with_role: Callable[[str], User],
+    client_for: Callable[[User | None], Client],
+    django_assert_num_queries: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    viewer = user_with_role(Role.REGISTER_OFFICER)
+    client = client_for(viewer)
+    _many(3)
+    client.get(url)  # warm up (session, sites, plan)
+    CaseAccess.objects.all().delete()
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(url).status_code == 200
+    inserts = [
+        q for q in three.captured_queries if "INSERT" in q["sql"] and "caseaccess" in q["sql"]
+    ]
+    assert len(inserts) == 1
+    logged = CaseAccess.objects.filter(user=viewer, action=action)
+    assert sorted(logged.values_list("case_id", flat=True)) == sorted(
+        Case.objects.values_list("pk", flat=True)
+    )
+    assert {(e.role, e.organisation) for e in logged} == {(Role.REGISTER_OFFICER, "OPSP")}
+    _many(9)
+    CaseAccess.objects.all().delete()
+    with django_assert_num_queries(len(three.captured_queries)):
+        assert client.get(url).status_code == 200
+    assert CaseAccess.objects.filter(user=viewer, action=action).count() == 12
+
+
+def test_a_list_page_logs_only_the_cases_on_that_page(
+    user_with_role: Callable[[str], User], client_for: Callable[[User | None], Client]
+) -> None:
+    viewer = user_with_role(Role.REGISTER_OFFICER)
+    client = client_for(viewer)
+    for _n in range(pages.PAGE_SIZE + 3):
+        CaseFactory.create()
+    client.get("/registers/crimes/?page=2")
+    logged = CaseAccess.objects.filter(user=viewer, action=CaseAccess.Action.LIST)
+    assert logged.count() == 3
 
 
 def test_case_page_query_count(

@@ -277,6 +277,30 @@ def test_text_that_looks_like_a_formula_stays_text(
     assert upload(cycle, focal, wb).applied == 0  # line ends do not count as a change
 
 
+def test_formula_like_text_round_trips_exactly_as_typed(
+    cycle: Cycle, focal: User, minusca_update: ProgressUpdate
+) -> None:
+    """The workbook marks such text with the quote prefix instead of adding an apostrophe, so
+    the text read back is the text written, and a new one is saved as typed."""
+    update_save(update=minusca_update, actor=focal, expected_version=minusca_update.version,
+                values={"narrative": "@SUM(1)", "achievements": "-1"})  # fmt: skip
+    wb = download(cycle, focal)
+    ws = wb["Updates"]
+    row = row_of(ws, minusca_update.pk)
+    for header, text in (("Narrative", "@SUM(1)"), ("Key achievements", "-1")):
+        cell = ws.cell(row, col(ws, header))
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    assert upload(cycle, focal, wb).applied == 0
+    put(ws, row, "Next steps", "+1 more patrols")
+    typed = ws.cell(row, col(ws, "WPS/gender note"))  # typed in Excel as '=HYPERLINK(…)
+    typed.value, typed.data_type, typed.quotePrefix = '=HYPERLINK("http://x")', "s", True
+    assert upload(cycle, focal, wb).applied == 1
+    minusca_update.refresh_from_db()
+    assert minusca_update.narrative == "@SUM(1)"
+    assert minusca_update.next_steps == "+1 more patrols"
+    assert minusca_update.wps_note == '=HYPERLINK("http://x")'
+
+
 # Bad files -------------------------------------------------------------------------------------
 
 
