@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from plans.selectors import current_plan
-from registers import selectors, stats
+from registers import selectors, services, stats
 from registers.access import register_access_for
 from registers.kernel.registry import PortalSection
 from registers.kernel.statistics import StatTable, bars
-from registers.models import Case
+from registers.models import Case, CaseAccess
 from registers.sop import STAGES, Overdue, overdue, overdue_for
 
 PAGE_SIZE = 50
@@ -131,8 +131,11 @@ def portal_section(user: User, params: QueryDict) -> PortalSection:
     concerned = selectors.cases_concerning(states)
     today = timezone.localdate()
     page = selectors.page_of(concerned, params.get("page"), PAGE_SIZE)
-    mark_overdue(list(page.object_list), today)
+    shown = mark_overdue(list(page.object_list), today)
     overdue_part = _overdue_part(concerned, today)
+    # What the delegate reads here is logged like any list: one row per case shown, one insert.
+    listed = {case.pk for case in shown} | {case.pk for case in overdue_part["overdue_shown"]}
+    services.accesses_record(user=user, case_ids=sorted(listed), action=CaseAccess.Action.LIST)
     # A delegate may read each of these cases: their counts are never withheld.
     tables = _tables(concerned, small_cells=0)
     log = Paginator(selectors.access_log_for_states(states), PAGE_SIZE)

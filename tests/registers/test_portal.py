@@ -16,6 +16,7 @@ from accounts.models import Role, User
 from registers.crimes import CRIMES
 from registers.kernel import registry
 from registers.kernel.registry import PortalSection, Register
+from registers.models import CaseAccess
 from tests.registers.conftest import Cases
 from tests.registers.factories import StepFactory, case_with
 
@@ -38,6 +39,20 @@ def test_the_delegate_sees_the_crimes_section_of_its_state(
         assert f"/registers/crimes/{other.pk}/" not in page
     # The portal's first address shows the same page.
     assert client.get("/registers/portal/").content.decode().count('id="h-crimes"') == 1
+
+
+def test_the_cases_the_portal_lists_are_logged_for_the_delegate(
+    cases: Cases, user_with_role: Callable[[str], User], client_for: Callable[[User | None], Client]
+) -> None:
+    delegate = user_with_role(Role.MEMBER_STATE_DELEGATE)
+    assert client_for(delegate).get("/portal/").status_code == 200
+    listed = set(
+        CaseAccess.objects.filter(user=delegate, action=CaseAccess.Action.LIST).values_list(
+            "case_id", flat=True
+        )
+    )
+    assert cases.bgd.pk in listed
+    assert not listed & {cases.other.pk, cases.minusca.pk}
 
 
 @pytest.mark.parametrize(
