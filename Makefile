@@ -5,19 +5,56 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-fast test-browser lint format messages bench bench-reports \
+.PHONY: run setup lock audit test test-fast test-browser lint format messages bench bench-reports \
 	bench-dashboards bench-registers clean
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "A4P+ Monitor needs Python 3.11")'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/activate
-	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements.lock
+# Development and tests install the dev lock (the runtime lock plus the `dev` extra: pytest,
+# ruff, mypy, playwright...). Production installs the runtime lock only:
+#   pip install -r requirements.lock && pip install --no-deps .
+# Both locks carry hashes, so pip checks every file it installs (hash-checking mode); the local
+# wheel mirrors configured for pip here serve PyPI's own files, so their hashes match too.
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --require-virtualenv --no-deps -e .
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Tools that are not the application's dependencies (the lock compiler, the auditor) live in a
+# venv of their own, at pinned versions, so they never enter either lock.
+TOOLS := .venv-tools
+PIP_TOOLS_VERSION := 7.7.0
+PIP_AUDIT_VERSION := 2.10.1
+
+$(TOOLS)/.pip-tools-$(PIP_TOOLS_VERSION):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-virtualenv pip-tools==$(PIP_TOOLS_VERSION)
+	touch $@
+
+$(TOOLS)/.pip-audit-$(PIP_AUDIT_VERSION):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-virtualenv pip-audit==$(PIP_AUDIT_VERSION)
+	touch $@
+
+# Rewrite both locks from pyproject.toml: requirements.lock (the runtime dependencies: what
+# production installs) and requirements-dev.lock (the same pins plus the `dev` extra; the runtime
+# lock is its constraint, so a package has one version in both). Pins already in a lock are kept;
+# `make lock UPGRADE=1` moves every package to its newest release allowed by pyproject.toml.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: $(TOOLS)/.pip-tools-$(PIP_TOOLS_VERSION)
+	$(TOOLS)/bin/pip-compile $(LOCK_FLAGS) --output-file=requirements.lock pyproject.toml
+	$(TOOLS)/bin/pip-compile $(LOCK_FLAGS) --extra=dev --constraint=requirements.lock \
+		--output-file=requirements-dev.lock pyproject.toml
+
+# Known vulnerabilities in the runtime lock (pip-audit on PyPI's advisories): fails on one, only
+# warns when the advisory service cannot be reached (.ci/audit says which).
+audit: $(TOOLS)/.pip-audit-$(PIP_AUDIT_VERSION)
+	$(TOOLS)/bin/python .ci/audit.py --pip-audit $(TOOLS)/bin/pip-audit requirements.lock
 
 # Create the environment, migrate the embedded SQLite database, load the plan, the reference
 # data and the demo users (printing their log-ins), and serve on http://127.0.0.1:8000.
@@ -70,4 +107,4 @@ bench-registers: setup
 	$(BIN)/python -m bench.registers
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reporting.context_processors.notifications",
                 "registers.context_processors.registers",
+                "accounts.context_processors.audit",
             ],
         },
     },

@@ -1,14 +1,19 @@
 """Reads of users and memberships. Which roles a signed-in user holds is `accounts.access`; this
-module answers the other way round: who holds a role for an entity or a Member State."""
+module answers the other way round: who holds a role for an entity or a Member State. It also
+holds the gate of the audit trail, which core keeps but cannot restrict by role."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from accounts.access import access_for
 from accounts.models import Membership, Role, User
+from core.models import AuditEntry
+from core.selectors import audit_entries
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -29,3 +34,15 @@ def users_holding(
     if state_ids is not None:
         held["memberships__member_state_id__in"] = state_ids
     return User.objects.filter(is_active=True, **held).distinct()
+
+
+def audit_entries_visible_to(user: User | AnonymousUser, **filters: Any) -> QuerySet[AuditEntry]:
+    """The gate of the audit trail: administrators and the planning unit read all of it (with the
+    filters of `core.selectors.audit_entries`); anyone else reads nothing."""
+    if not reads_audit_trail(user):
+        return AuditEntry.objects.none()
+    return audit_entries(**filters)
+
+
+def reads_audit_trail(user: User | AnonymousUser | None) -> bool:
+    return access_for(user).planner

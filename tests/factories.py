@@ -5,7 +5,7 @@ from typing import Any
 import factory
 
 from accounts.models import Membership, User
-from core.models import Entity, MemberState
+from core.models import AuditEntry, Entity, MemberState
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
@@ -34,3 +34,16 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
         if isinstance(kwargs.get("member_state"), str):
             kwargs["member_state"] = MemberState.objects.get(iso3=kwargs["member_state"])
         return super()._create(model_class, *args, **kwargs)
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory[AuditEntry]):
+    """An entry as `core.audit.log` writes it; tests set `at` to place it in time."""
+
+    class Meta:
+        model = AuditEntry
+
+    actor = factory.SubFactory(UserFactory)
+    action = "update.submit"
+    object_type = "reporting.progressupdate"
+    object_id = factory.Sequence(str)
+    data = factory.LazyFunction(dict)
