@@ -15,8 +15,8 @@ $(BIN)/activate:
 # Development and tests install the dev lock (the runtime lock plus the `dev` extra: pytest,
 # ruff, mypy, playwright...). Production installs the runtime lock only:
 #   pip install -r requirements.lock && pip install --no-deps .
-# Both locks carry hashes, so pip checks every file it installs (hash-checking mode); the local
-# wheel mirrors configured for pip here serve PyPI's own files, so their hashes match too.
+# Both locks carry hashes, so pip checks every file it installs (hash-checking mode); a PyPI
+# mirror must serve PyPI's own files for their hashes to match.
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --require-virtualenv --no-deps -e .
