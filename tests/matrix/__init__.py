@@ -24,8 +24,9 @@ An expectation line has one token per column, in this order::
 Tokens: a status code (200, 400, 404, 405), `302` (a redirect anywhere but the log-in page),
 `L` (a redirect to the log-in page), `A` (to the admin's log-in page). Give `post=` for a view that
 changes something: a POST refused with 404, 405, `L` or `A` must leave the database as it was
-(the audit trail and the world's objects are compared), and no 4xx page may show the world's
-words (`world.SECRET`, `world.HIDDEN_SECRET`); visitors and outsiders see them nowhere.
+(the audit trail and the world's objects are compared). No 404, 405 or redirect shows the
+world's words (`world.SECRET`, `world.HIDDEN_SECRET`); visitors and outsiders see them on no
+page, and the roles a hidden object is hidden from never see `HIDDEN_SECRET`.
 
 How to add a family
 -------------------

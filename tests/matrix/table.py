@@ -208,7 +208,8 @@ def check(
         if not _matches(token, response):
             problems.append(f"{method.upper()} {url} as {who}: expected {token}, got {got}")
         text = body(response)
-        for word in NEVER_SEES.get(who, ()) if response.status_code < 400 else (SECRET, HIDDEN_SECRET):
+        refused = response.status_code in (302, 403, 404, 405)
+        for word in (SECRET, HIDDEN_SECRET) if refused else NEVER_SEES.get(who, ()):
             if word in text:
                 problems.append(f"{method.upper()} {url} as {who}: the page shows {word!r}")
         if method == "post" and token in REFUSED and before != after:
