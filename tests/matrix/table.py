@@ -93,7 +93,8 @@ def family_table(families: list[Family]) -> dict[str, list[Probe]]:
 
 
 def url_names() -> Iterator[tuple[str, str]]:
-    """(qualified name, route) of every pattern in the URL conf; an unnamed pattern is named ''."""
+    """(qualified name, route) of every pattern in the URL conf; an unnamed pattern's name is its
+    namespace alone ('admin:', or '' outside any)."""
 
     def walk(
         patterns: list[URLPattern | URLResolver], namespace: str, prefix: str
@@ -104,7 +105,7 @@ def url_names() -> Iterator[tuple[str, str]]:
                 inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
                 yield from walk(entry.url_patterns, inner, route)
             else:
-                yield (f"{namespace}{entry.name}" if entry.name else "", route)
+                yield (f"{namespace}{entry.name or ''}", route)
 
     yield from walk(get_resolver().url_patterns, "", "/")
 
@@ -197,12 +198,13 @@ def check(
     for who, token in expect(line).items():
         client = client_as(sessions, who)
         with transaction.atomic():
-            before = fingerprint(world)
             if method == "get":
+                before = after = ()
                 response = client.get(url, probe.query)
             else:
+                before = fingerprint(world)
                 response = client.post(url, probe.data)
-            after = fingerprint(world)
+                after = fingerprint(world)
             transaction.set_rollback(True)
         got = f"{response.status_code} {response.get('Location', '')}".strip()
         if not _matches(token, response):
@@ -213,7 +215,9 @@ def check(
             if word in text:
                 problems.append(f"{method.upper()} {url} as {who}: the page shows {word!r}")
         if method == "post" and token in REFUSED and before != after:
-            problems.append(f"POST {url} as {who} was refused ({got}) but changed {before} to {after}")
+            problems.append(
+                f"POST {url} as {who} was refused ({got}) but changed {before} to {after}"
+            )
     return problems
 
 

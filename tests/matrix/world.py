@@ -54,7 +54,9 @@ class World:
     plan: Plan
     users: dict[str, User | None]  # by the column names of WHO; anonymous is None
     cycle: Cycle  # open, with a draft update for every assignment
-    update: ProgressUpdate  # MINUSCA's submitted update on 1.1.2: its focal point and reviewer see it
+    update: (
+        ProgressUpdate  # MINUSCA's submitted update on 1.1.2: its focal point and reviewer see it
+    )
     hidden_update: ProgressUpdate  # MONUSCO's draft: only the planning unit and leadership see it
     evidence: Evidence  # a file on `update`
     hidden_evidence: Evidence  # a file on `hidden_update`
@@ -106,6 +108,7 @@ def build_world() -> World:
     plan = Plan.objects.get(code=PLAN_CODE)
     assignments_generate(plan=plan, actor=planner)
     focal = users[Role.FOCAL_POINT]
+    assert focal is not None
     for minusca in Assignment.objects.filter(entity__code="minusca"):
         minusca.focal_points.add(focal)
     today = timezone.localdate()
