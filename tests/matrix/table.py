@@ -199,7 +199,8 @@ def check(
         client = client_as(sessions, who)
         with transaction.atomic():
             if method == "get":
-                before = after = ()
+                before: tuple[object, ...] = ()
+                after: tuple[object, ...] = ()
                 response = client.get(url, probe.query)
             else:
                 before = fingerprint(world)
