@@ -3,7 +3,9 @@ the table of its app (or a family) fails here."""
 
 from __future__ import annotations
 
+from accounts.models import Role
 from tests.matrix.table import all_tables, url_names
+from tests.matrix.world import ROLES
 
 
 def covered(name: str) -> bool:
@@ -43,3 +45,7 @@ def test_a_new_pattern_without_an_entry_is_named_in_the_failure() -> None:
     assert covered("admin:anything_at_all")
     assert covered("admin:")  # the admin's own unnamed patterns
     assert not covered("")
+
+
+def test_the_matrix_has_a_column_for_every_role() -> None:
+    assert tuple(Role) == ROLES, "a new role needs its column in every expectation line"
