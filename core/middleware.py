@@ -4,9 +4,9 @@
   `X-Forwarded-For`) are believed only from the proxies named in `A4P_TRUSTED_PROXIES`; from any
   other peer they are dropped, so a client cannot claim HTTPS or another address (which the
   log-in lockout counts by).
-- `RefuseNulMiddleware`: a NUL character in the path or a query value is refused with 400
-  before any view runs (PostgreSQL refuses NUL in text, so a lookup would fail there; forms
-  already refuse it in posted fields).
+- `RefuseNulMiddleware`: a NUL character in the path, a query parameter or a posted form field
+  (name or value; not an uploaded file) is refused with 400 before any view runs (PostgreSQL
+  refuses NUL in text and JSON, so a lookup or a write would fail there).
 - `SensitiveResponseMiddleware` (after authentication): a signed-in user's responses carry
   progress updates, register records or account data, so no cache may keep them
   (`Cache-Control: no-store`); every response states a Permissions-Policy that turns off the
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -48,15 +48,22 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        values = [
-            request.path,
-            *(v for key in request.GET for v in [key, *request.GET.getlist(key)]),
-        ]
-        if any("\x00" in value for value in values):
+        if _holds_nul(request.path, request.GET):
             return HttpResponseBadRequest(
                 _("The address holds a NUL character."), content_type="text/plain; charset=utf-8"
             )
+        # The posted fields too: not every view reads them through a form (the revision's
+        # reasons go straight into JSON). Uploaded files are not read here.
+        if request.method == "POST" and _holds_nul("", request.POST):
+            return HttpResponseBadRequest(
+                _("The form holds a NUL character."), content_type="text/plain; charset=utf-8"
+            )
         return self.get_response(request)
+
+
+def _holds_nul(path: str, params: QueryDict) -> bool:
+    values = [path, *(v for key in params for v in [key, *params.getlist(key)])]
+    return any("\x00" in value for value in values)
 
 
 class SensitiveResponseMiddleware:

@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.test import Client, override_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
 
 from accounts.models import Role, User
-from core.middleware import TrustedProxyMiddleware
+from core.middleware import RefuseNulMiddleware, TrustedProxyMiddleware
+from core.models import AuditEntry
+from plans.models import Plan
 
 OBSTACLES = "/plans/a4p-plus-2021-2023/obstacles/"
 
@@ -94,3 +98,38 @@ def test_a_nul_character_in_the_address_is_a_bad_request(
     response = client_for(user_with_role(Role.PLANNING_UNIT)).get(path)
     assert response.status_code == 400
     assert b"NUL" in response.content
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "reasons", "reason:1.1.2": "a\x00b"},  # a raw read of the form, into JSON
+        {"action": "reasons", "reason:1.1.2\x00": "why"},
+    ],
+)
+def test_a_nul_character_in_a_posted_form_is_a_bad_request_and_saves_nothing(
+    plan: Plan,
+    data: dict[str, str],
+    user_with_role: Callable[[str], User],
+    client_for: Callable[[User | None], Client],
+) -> None:
+    """PostgreSQL stores no NUL in text or JSON: a form field read without a form (the
+    revision's reasons) was a server error there."""
+    client = client_for(user_with_role(Role.PLANNING_UNIT))
+    url = f"/plans/{plan.code}/revision/"
+    assert client.post(url, {"action": "open"}).status_code == 302
+    before = AuditEntry.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert b"NUL" in response.content
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_file_holding_nul_bytes_is_still_uploaded() -> None:
+    """Only the form's fields are read for NUL, not the files sent with it."""
+    upload = SimpleUploadedFile("book.xlsx", b"PK\x03\x04\x00\x00 a workbook")
+    request = RequestFactory().post("/updates/1/evidence/", {"file": upload, "title": "Minutes"})
+    response = RefuseNulMiddleware(lambda request: HttpResponse("passed on"))(request)
+    assert response.content == b"passed on"
+    request = RequestFactory().post("/updates/1/evidence/", {"file": upload, "title": "a\x00"})
+    assert RefuseNulMiddleware(lambda request: HttpResponse())(request).status_code == 400
