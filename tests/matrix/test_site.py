@@ -32,6 +32,9 @@ MATRIX: Table = {
     ],
     "logout": [Probe("sign out", args=no_args, get=ALL_405, post=ALL_302)],
     "profile": [Probe("page", args=no_args, get="L 200 200 200 200 200 200 200 200")],
+    # The audit trail: the planning unit and administrators; anyone else 404.
+    "audit-trail": [Probe("page", args=no_args, get="L 404 200 404 404 404 404 404 200")],
+    "audit-trail-export": [Probe("CSV", args=no_args, get="L 404 200 404 404 404 404 404 200")],
     "set_language": [
         Probe("French", args=no_args, get=ALL_302, post=ALL_302, data={"language": "fr"})
     ],
