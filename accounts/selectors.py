@@ -4,11 +4,15 @@ module answers the other way round: who holds a role for an entity or a Member S
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Role, SignInEvent, User
+
+SIGN_IN_HISTORY_DAYS = 90
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -29,3 +33,9 @@ def users_holding(
     if state_ids is not None:
         held["memberships__member_state_id__in"] = state_ids
     return User.objects.filter(is_active=True, **held).distinct()
+
+
+def sign_in_events_of(user: User) -> QuerySet[SignInEvent]:
+    """The user's own sign-in attempts of the last `SIGN_IN_HISTORY_DAYS` days, newest first."""
+    since = timezone.now() - timedelta(days=SIGN_IN_HISTORY_DAYS)
+    return SignInEvent.objects.filter(user_id=user.pk, at__gte=since).order_by("-at", "-pk")
