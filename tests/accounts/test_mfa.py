@@ -3,6 +3,7 @@ log-in (password, then a TOTP code computed from the secret)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -170,3 +171,16 @@ def test_the_login_page_has_no_sign_up_and_sign_up_is_closed(client: Client) -> 
         {"username": "intruder", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert not User.objects.filter(username="intruder").exists()
+
+
+def test_the_security_key_page_runs_only_static_scripts_under_the_csp(
+    client: Client, user_with_role: Callable[[str], User]
+) -> None:
+    sign_in(client, user_with_role(Role.FOCAL_POINT))
+    response = client.get(reverse("mfa_add_webauthn"))
+    text = response.content.decode()
+    scripts = re.findall(r"<script([^>]*)>", text)
+    assert '/static/mfa/js/webauthn.js"' in text
+    assert scripts and all("src=" in attrs or "application/json" in attrs for attrs in scripts)
+    assert "style=" not in text
+    assert "script-src 'self'" in response["Content-Security-Policy"]
