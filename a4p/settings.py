@@ -52,7 +52,7 @@ ALLOWED_HOSTS = envlist("A4P_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("A4P_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "a4p.apps.AdminConfig",  # django.contrib.admin with the site's sign-in rules
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "axes",
     "core",
     "accounts",
@@ -88,6 +91,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After authentication and messages: an idle session is ended before anything else looks
+    # at the user; then a signed-in user who owes a second factor or a new password reaches
+    # only the pages that settle it.
+    "accounts.middleware.IdleTimeoutMiddleware",
+    "accounts.middleware.AccountGateMiddleware",
 ]
 
 ROOT_URLCONF = "a4p.urls"
@@ -134,7 +143,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -149,11 +158,70 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Lock an account and address out after repeated failed log-ins.
+# Sign-in (django-allauth, docs/accounts.md): by username, no public sign-up, password reset by
+# e-mail; a second factor (TOTP with recovery codes, or a WebAuthn security key) is mandatory
+# for the roles in accounts.mfa.MFA_ROLES.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[A4P+ Monitor] "
+# Sensitive actions (publishing, register records, users, API tokens) need a sign-in this recent.
+A4P_REAUTH_MINUTES = envint("A4P_REAUTH_MINUTES", 15)
+ACCOUNT_REAUTHENTICATION_TIMEOUT = A4P_REAUTH_MINUTES * 60
+ACCOUNT_RATE_LIMITS = {
+    # Password-reset requests, per address and per e-mail address; log-in failures are
+    # throttled by accounts.throttle (allauth's per-username limit would lock accounts).
+    "reset_password": (
+        f"{envint('A4P_RESET_PER_IP_HOUR', 20)}/h/ip,{envint('A4P_RESET_PER_EMAIL_HOUR', 3)}/h/key"
+    ),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "A4P+ Monitor"
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side: phone clocks drift
+# Browsers allow WebAuthn on http://localhost; the library must be told so when not on HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS
+
+# Idle sessions end after this many minutes without a request (Member State delegates sooner),
+# on top of the absolute lifetime SESSION_COOKIE_AGE.
+A4P_IDLE_MINUTES = envint("A4P_IDLE_MINUTES", 60)
+A4P_IDLE_MINUTES_DELEGATE = envint("A4P_IDLE_MINUTES_DELEGATE", 30)
+
+# Log-in throttling (accounts.throttle). django-axes locks a (username, address) pair; a whole
+# address is locked at a higher count; a username alone is only slowed down, never locked, so
+# nobody can lock someone else out from elsewhere.
 AXES_FAILURE_LIMIT = envint("A4P_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client address is REMOTE_ADDR as core.middleware.TrustedProxyMiddleware left it.
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+A4P_LOGIN_IP_FAILURE_LIMIT = envint("A4P_LOGIN_IP_FAILURE_LIMIT", 50)
+A4P_LOGIN_IP_LOCK_MINUTES = envint("A4P_LOGIN_IP_LOCK_MINUTES", 60)
+A4P_LOGIN_USERNAME_SLOWDOWN_AFTER = envint("A4P_LOGIN_USERNAME_SLOWDOWN_AFTER", 10)
+A4P_LOGIN_USERNAME_DELAY_SECONDS = envint("A4P_LOGIN_USERNAME_DELAY_SECONDS", 30)
+A4P_LOGIN_USERNAME_DELAY_MAX_SECONDS = envint("A4P_LOGIN_USERNAME_DELAY_MAX_SECONDS", 15 * 60)
+
+# The cache holds rate-limit counters and used one-time codes: Redis when A4P_CACHE_URL is set
+# (several workers must share it), memory of the one process otherwise.
+A4P_CACHE_URL = envstr("A4P_CACHE_URL", "")
+if A4P_CACHE_URL:
+    if not A4P_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"A4P_CACHE_URL={A4P_CACHE_URL!r} is not a Redis address (redis://host:port/db)"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": A4P_CACHE_URL,
+            "KEY_PREFIX": "a4p",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -18,3 +18,6 @@ A4P_DEMO = True
 MEDIA_ROOT = DATA_DIR / "test-media"
 STATIC_ROOT = DATA_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Counters and used one-time codes stay in this process whatever A4P_CACHE_URL says (the suite
+# clears the cache between tests).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -26,6 +26,10 @@ STATE_ROLES = (Role.MEMBER_STATE_DELEGATE,)
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their memberships."""
 
+    # Set when an administrator provisions the account with a one-time password
+    # (`a4p user add`): the first sign-in leads to the password change and nowhere else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -95,3 +99,44 @@ class Membership(models.Model):
         target = self.entity or self.member_state
         role = self.get_role_display()
         return f"{self.user} — {role} ({target})" if target else f"{self.user} — {role}"
+
+
+class SignInEvent(models.Model):
+    """One attempt to sign in, successful or not, shown to the user on their sign-in history."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Signed in")
+        FAILED_PASSWORD = "failed_password", _("Wrong password")
+        FAILED_SECOND_FACTOR = "failed_second_factor", _("Wrong second-factor code")
+        LOCKED = "locked", _("Refused: locked out")
+        THROTTLED = "throttled", _("Refused: too many attempts, slowed down")
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        TOTP = "totp", _("Authenticator app")
+        RECOVERY_CODE = "recovery_codes", _("Recovery code")
+        WEBAUTHN = "webauthn", _("Security key")
+
+    # Null when the username tried matches no account.
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sign_in_events",
+    )
+    username = models.CharField(_("username tried"), max_length=150)
+    at = models.DateTimeField(_("at"), db_index=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+
+    class Meta:
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="signin_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.outcome} {self.at:%Y-%m-%d %H:%M}"

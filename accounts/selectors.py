@@ -5,15 +5,19 @@ holds the gate of the audit trail, which core keeps but cannot restrict by role.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.access import access_for
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Role, SignInEvent, User
 from core.models import AuditEntry
 from core.selectors import audit_entries
+
+SIGN_IN_HISTORY_DAYS = 90
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -46,3 +50,9 @@ def audit_entries_visible_to(user: User | AnonymousUser, **filters: Any) -> Quer
 
 def reads_audit_trail(user: User | AnonymousUser | None) -> bool:
     return access_for(user).planner
+
+
+def sign_in_events_of(user: User) -> QuerySet[SignInEvent]:
+    """The user's own sign-in attempts of the last `SIGN_IN_HISTORY_DAYS` days, newest first."""
+    since = timezone.now() - timedelta(days=SIGN_IN_HISTORY_DAYS)
+    return SignInEvent.objects.filter(user_id=user.pk, at__gte=since).order_by("-at", "-pk")

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import secrets
+from urllib.parse import urlsplit
 
-from accounts.models import Membership, Role, User
+from allauth.account.forms import ResetPasswordForm
+from allauth.core import context
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.test import RequestFactory
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ENTITY_ROLES, STATE_ROLES, Membership, Role, SignInEvent, User
 from core import audit
 from core.models import Entity, MemberState
 
@@ -34,3 +46,120 @@ def membership_grant(
             },
         )
     return membership
+
+
+def sign_in_event_record(
+    *,
+    username: str,
+    outcome: SignInEvent.Outcome,
+    method: SignInEvent.Method,
+    ip: str | None,
+    user: User | None = None,
+) -> SignInEvent:
+    """Record a sign-in attempt; a username that names an account is attached to it, so its
+    owner sees attempts made by others too."""
+    username = username[:150]
+    if user is None and username:
+        user = User.objects.filter(username__iexact=username).first()
+    return SignInEvent.objects.create(
+        user=user,
+        username=username,
+        at=timezone.now(),
+        ip=ip,
+        outcome=outcome,
+        method=method,
+    )
+
+
+def password_chosen(*, user: User) -> None:
+    """The user set a password of their own: the one-time password's obligation ends."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+
+
+class AccountError(Exception):
+    """A refused account change, with a message naming what is wrong."""
+
+
+@transaction.atomic
+def user_provision(
+    *,
+    username: str,
+    role: str,
+    entity_code: str | None = None,
+    state_iso3: str | None = None,
+    email: str = "",
+    send_reset: bool = False,
+    actor: User | None = None,
+) -> tuple[User, str | None]:
+    """Create an account holding one membership. Returns the user and a one-time password
+    (which they must change at first sign-in), or None with `send_reset`: the account then has
+    no usable password and allauth's reset link goes to `email`. All or nothing."""
+    if role not in Role.values:
+        raise AccountError(
+            _("Unknown role %(role)s; the roles are: %(roles)s.")
+            % {"role": role, "roles": ", ".join(Role.values)}
+        )
+    entity = member_state = None
+    if role in STATE_ROLES:
+        if not state_iso3 or entity_code:
+            raise AccountError(
+                _("A Member State delegate acts for one Member State: give --state ISO3 only.")
+            )
+    elif state_iso3:
+        raise AccountError(_("Only a Member State delegate acts for a Member State (--state)."))
+    elif role in ENTITY_ROLES and not entity_code:
+        raise AccountError(
+            _("The role %(role)s acts for an entity: give --entity CODE.") % {"role": role}
+        )
+    if entity_code:
+        entity = Entity.objects.filter(code=entity_code).first()
+        if entity is None:
+            raise AccountError(_("Unknown entity code %(code)s.") % {"code": entity_code})
+    if state_iso3:
+        member_state = MemberState.objects.filter(iso3=state_iso3.upper()).first()
+        if member_state is None:
+            raise AccountError(_("Unknown Member State %(iso3)s.") % {"iso3": state_iso3})
+    if not username.strip():
+        raise AccountError(_("The username is empty."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountError(_("A user called %(name)s exists already.") % {"name": username})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise AccountError(
+                _("%(email)s is not an e-mail address.") % {"email": email}
+            ) from None
+    if send_reset and not email:
+        raise AccountError(_("--send-reset sends the link by e-mail: give --email too."))
+    user = User(username=username, email=email)
+    password: str | None = None
+    if send_reset:
+        user.set_unusable_password()
+    else:
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.must_change_password = True
+    user.save()
+    audit.log(action="user.created", obj=user, actor=actor, data={"username": username})
+    membership_grant(
+        user=user, role=Role(role), entity=entity, member_state=member_state, actor=actor
+    )
+    if send_reset:
+        password_reset_send(email=email)
+    return user, password
+
+
+def password_reset_send(*, email: str) -> None:
+    """Send allauth's password-reset link, outside any request (a command): the link points at
+    A4P_SITE_URL."""
+    site = urlsplit(settings.A4P_SITE_URL)
+    request = RequestFactory().get("/", HTTP_HOST=site.netloc, secure=site.scheme == "https")
+    request.user = AnonymousUser()
+    form = ResetPasswordForm(data={"email": email})
+    with context.request_context(request):
+        if not form.is_valid():
+            raise AccountError(" ".join(str(e) for e in form.errors.get("email", [])))
+        form.save(request)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.reauth import require_recent_auth
 from core.export import csv_response
 from registers import api, exports, pages, selectors, services
 from registers.access import RegisterAccess, register_access_for
@@ -159,6 +160,7 @@ def case_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_recent_auth
 def case_new(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     reader = _access(request, "can_create")
@@ -177,6 +179,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_recent_auth
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
     case = selectors.case_for(user, pk)
@@ -217,6 +220,7 @@ ADD_SERVICES: dict[str, Callable[..., object]] = {
 
 @login_required
 @require_POST
+@require_recent_auth
 def case_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     """Add a victim, a follow-up step or a document, or change the status (POST from the case
     page). A refused form re-shows the case page with what was typed."""

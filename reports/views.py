@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
+from accounts.reauth import require_recent_auth
 from plans.selectors import current_plan, plan_for
 from reporting.models import Cycle
 from reporting.selectors import cycle_for
@@ -151,6 +152,7 @@ def report_build(request: AuthenticatedRequest, plan_code: str, cycle_code: str)
 
 @login_required
 @require_POST
+@require_recent_auth
 def report_publish(request: AuthenticatedRequest, plan_code: str, cycle_code: str) -> HttpResponse:
     prepared = _prepared_cycle(request, plan_code, cycle_code)
     if not selectors.may_publish(request.user):

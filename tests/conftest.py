@@ -3,12 +3,13 @@ and a cast of users, one per role (plus an outsider with no role)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Role, User
@@ -32,6 +33,24 @@ def load_shipped_plan() -> Plan:
     plan = plan_load(plan_file=read_plan_file(settings.A4P_PLAN_FILE, codes)).plan
     version_initial(plan=plan)
     return plan
+
+
+@pytest.fixture(autouse=True)
+def _session_checks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests sign in with `client.force_login`, which records no authentication: treat every
+    session as verified with a second factor and as recently authenticated, except in tests
+    marked `mfa`, which sign in for real and meet the real checks."""
+    if request.node.get_closest_marker("mfa") is None:
+        monkeypatch.setattr("accounts.mfa.session_has_second_factor", lambda request: True)
+        monkeypatch.setattr("accounts.reauth.recently_authenticated", lambda request: True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Rate-limit counters and used one-time codes do not leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -20,9 +20,7 @@ from tests.factories import UserFactory
 
 def test_log_in_and_out(db: None, client: Client) -> None:
     UserFactory(username="amina")
-    response = client.post(
-        reverse("login"), {"username": "amina", "password": "a-long-test-password"}
-    )
+    response = client.post(reverse("login"), {"login": "amina", "password": "a-long-test-password"})
     assert response.status_code == 302
     assert client.get(reverse("profile")).status_code == 200
     response = client.post(reverse("logout"))
@@ -32,10 +30,12 @@ def test_log_in_and_out(db: None, client: Client) -> None:
 
 def test_a_wrong_password_is_refused_with_a_message(db: None, client: Client) -> None:
     UserFactory(username="amina")
-    response = client.post(reverse("login"), {"username": "amina", "password": "wrong"})
+    response = client.post(reverse("login"), {"login": "amina", "password": "wrong"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
-    assert response.context["form"]["username"].value() == "amina"
+    assert "The username and/or password you specified are not correct" in (
+        response.content.decode()
+    )
+    assert response.context["form"]["login"].value() == "amina"
 
 
 def test_profile_lists_the_roles(

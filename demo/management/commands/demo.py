@@ -1,8 +1,9 @@
 """`a4p demo`: migrate and collect static files, then load the reference data, the A4P+ plan
-and the demo users."""
+and the demo users. `a4p demo code USERNAME` prints a demo user's current authenticator code."""
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
@@ -14,14 +15,21 @@ from demo.indicators import demo_indicators_ensure
 from demo.registers import demo_registers_ensure
 from demo.reporting import demo_reporting_ensure
 from demo.reports import demo_reports_ensure
-from demo.users import demo_password, demo_users_ensure
+from demo.users import DemoCodeError, demo_password, demo_totp_code, demo_users_ensure
 from plans.models import Plan
 
 DEMO_PLAN = "a4p-plus-2021-2023"
 
 
 class Command(BaseCommand):
-    help = "Load the reference data, the A4P+ plan and the demo users (idempotent)."
+    help = (
+        "Load the reference data, the A4P+ plan and the demo users (idempotent); "
+        "`a4p demo code USERNAME` prints a demo user's current authenticator code."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("action", nargs="?", choices=["code"])
+        parser.add_argument("username", nargs="?")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.A4P_DEMO:
@@ -31,6 +39,14 @@ class Command(BaseCommand):
                     "demo install: set A4P_DEMO=true (make run does)."
                 )
             )
+        if options["action"] == "code":
+            if not options["username"]:
+                raise CommandError(_("Name the demo user: a4p demo code USERNAME"))
+            try:
+                self.stdout.write(demo_totp_code(options["username"]))
+            except DemoCodeError as error:
+                raise CommandError(str(error)) from None
+            return
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("refdata", "load", stdout=self.stdout)
@@ -73,5 +89,19 @@ class Command(BaseCommand):
             target = user.entity or user.member_state or ""
             label = f"{user.role.label}" + (f" — {target}" if target else "")
             self.stdout.write(f"  {user.username.ljust(width)}  {label}")
+            if user.needs_mfa:
+                self.stdout.write(
+                    "  "
+                    + " " * width
+                    + "  "
+                    + _("second factor: authenticator secret %(secret)s")
+                    % {"secret": user.totp_secret}
+                )
+        self.stdout.write(
+            _(
+                "Add the secret to an authenticator app, or print the current code with "
+                "`a4p demo code USERNAME`."
+            )
+        )
         self.stdout.write(_("Serve with `a4p runserver`, then open http://127.0.0.1:8000/"))
         self.stdout.write("")
