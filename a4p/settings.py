@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from a4p.env import envbool, envint, envlist, envstr
+from a4p.env import envbool, envchoice, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("A4P_DATA_DIR", str(BASE_DIR / "var")))
@@ -232,10 +232,19 @@ A4P_REMIND_DAYS_BEFORE = envint("A4P_REMIND_DAYS_BEFORE", 7)
 A4P_SITE_URL = envstr("A4P_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12_000_000
 
-# Background work (report generation): inline on the embedded default; on Celery workers when a
-# broker is configured, e.g. A4P_BROKER_URL=redis://127.0.0.1:6379/0 (see docs/deployment.md).
+# Background work (report generation, see docs/operations.md): on Celery workers when a broker is
+# configured, e.g. A4P_BROKER_URL=redis://127.0.0.1:6379/0; otherwise in a background thread of the
+# web process, after the request's commit. "sync" runs a job inside the call (the test suite).
 CELERY_BROKER_URL = envstr("A4P_BROKER_URL", "")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-A4P_TASKS_INLINE = not CELERY_BROKER_URL
+A4P_TASKS_MODE = envchoice(
+    "A4P_TASKS_MODE", "celery" if CELERY_BROKER_URL else "thread", ["celery", "thread", "sync"]
+)
+if A4P_TASKS_MODE == "celery" and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("A4P_TASKS_MODE=celery needs A4P_BROKER_URL")
+# A running job whose heartbeat is older than this is taken for dead (its worker stopped).
+A4P_JOB_STALE_MINUTES = envint("A4P_JOB_STALE_MINUTES", 10)
+if A4P_JOB_STALE_MINUTES < 1:
+    raise ImproperlyConfigured("A4P_JOB_STALE_MINUTES must be at least 1")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000

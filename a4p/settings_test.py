@@ -18,3 +18,5 @@ A4P_DEMO = True
 MEDIA_ROOT = DATA_DIR / "test-media"
 STATIC_ROOT = DATA_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Jobs run inside the call that starts them, so a test sees the finished job.
+A4P_TASKS_MODE = "sync"

@@ -128,7 +128,7 @@ class PublishedFile(models.Model):
 
 
 class ReportJob(models.Model):
-    """A report being built, inline or by a worker, with its progress for the page to show."""
+    """A report being built in the background, with its progress for the page to show."""
 
     class Kind(models.TextChoices):
         BUILD = "build", _("Build a file")
@@ -160,7 +160,12 @@ class ReportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Touched with every step of progress: a running job whose heartbeat stops has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
 
     class Meta:
         ordering = ["-created_at"]

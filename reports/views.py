@@ -65,6 +65,7 @@ def _prepared_cycle(request: HttpRequest, plan_code: str, cycle_code: str) -> Cy
 @login_required
 def report_prepare(request: AuthenticatedRequest, plan_code: str, cycle_code: str) -> HttpResponse:
     prepared = _prepared_cycle(request, plan_code, cycle_code)
+    services.jobs_fail_stale()
     draft = selectors.draft_of(prepared)
     may_publish = selectors.may_publish(request.user)
     summary_form = SummaryForm(request.POST or None, instance=draft)
@@ -178,6 +179,7 @@ def report_publish(request: AuthenticatedRequest, plan_code: str, cycle_code: st
 
 @login_required
 def report_job(request: HttpRequest, job: str) -> HttpResponse:
+    services.jobs_fail_stale()
     report_job = selectors.job_for(request.user, job)
     return render(
         request,
@@ -193,9 +195,27 @@ def report_job(request: HttpRequest, job: str) -> HttpResponse:
                     "cycle_code": report_job.cycle.code,
                 },
             ),
+            "may_retry": report_job.kind != ReportJob.Kind.PUBLISH
+            or selectors.may_publish(request.user),
             "nav": "cycles",
         },
     )
+
+
+@login_required
+@require_POST
+def report_job_retry(request: AuthenticatedRequest, job: str) -> HttpResponse:
+    """A failed job again, with the same parameters, behind the gate of starting one."""
+    failed = selectors.job_for(request.user, job)
+    if failed.kind == ReportJob.Kind.PUBLISH and not selectors.may_publish(request.user):
+        raise Http404
+    try:
+        retried = services.job_retry(job=failed, actor=request.user)
+    except ReportError as error:
+        messages.error(request, str(error))
+        return redirect("report-job", job=failed.pk)
+    services.job_enqueue(retried)
+    return redirect("report-job", job=retried.pk)
 
 
 @login_required
