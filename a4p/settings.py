@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,42 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _file_keys() -> list[str]:
+    """A4P_FILE_KEYS (Fernet keys, the first encrypts), or keys kept one a line in the data
+    folder's `file_keys`, made once (single-host installs). Confidential files are encrypted with
+    them (core/storage.py); back them up apart from the backups."""
+    keys = envlist("A4P_FILE_KEYS", [])
+    source = "A4P_FILE_KEYS"
+    if not keys:
+        path = DATA_DIR / "file_keys"
+        source = str(path)
+        try:
+            keys = path.read_text().split()
+        except FileNotFoundError:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            keys = [Fernet.generate_key().decode()]
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(keys[0] + "\n")
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"A4P_FILE_KEYS is not set and {path} cannot be read: {exc}"
+            ) from exc
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{source}: key {number} is not a Fernet key (32 url-safe base64-encoded bytes; "
+                "make one with `python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`)"
+            ) from None
+    return keys
+
+
+A4P_FILE_KEYS = _file_keys()
 
 ALLOWED_HOSTS = envlist("A4P_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("A4P_CSRF_TRUSTED_ORIGINS", [])
@@ -166,6 +203,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence, registers' documents, report job files: encrypted over the default storage.
+    "confidential": {"BACKEND": "core.storage.EncryptedStorage", "OPTIONS": {"base": "default"}},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

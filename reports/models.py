@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import confidential_storage
+
 
 class Edition(models.TextChoices):
     PUBLIC = "public", _("Public edition")
@@ -151,7 +153,10 @@ class ReportJob(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     stage = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
-    file = models.FileField(upload_to="report-jobs/", blank=True, max_length=300)
+    # A draft may be an internal edition with confidential content: encrypted like evidence.
+    file = models.FileField(
+        upload_to="report-jobs/", blank=True, max_length=300, storage=confidential_storage
+    )
     filename = models.CharField(max_length=200, blank=True)
     publication = models.ForeignKey(
         Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,9 +3,12 @@ preparation page, the in-app preview, jobs and downloads."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
+from core.storage import UndecryptableFile
 from plans.selectors import current_plan, plan_for
 from reporting.models import Cycle
 from reporting.selectors import cycle_for
@@ -20,6 +24,8 @@ from reports import content, selectors, services
 from reports.content import ReportError
 from reports.forms import BuildForm, PublishForm, SummaryForm
 from reports.models import CONTENT_TYPES, Edition, ReportJob
+
+log = logging.getLogger(__name__)
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -219,12 +225,21 @@ def report_job_retry(request: AuthenticatedRequest, job: str) -> HttpResponse:
 
 
 @login_required
-def report_job_file(request: HttpRequest, job: str) -> FileResponse:
+def report_job_file(request: HttpRequest, job: str) -> HttpResponseBase:
     report_job = selectors.job_for(request.user, job)
     if report_job.state != ReportJob.State.DONE or not report_job.file:
         raise Http404
+    try:
+        stored = report_job.file.open("rb")
+    except UndecryptableFile:
+        log.error("report job %s: its file cannot be decrypted with the file keys", report_job.pk)
+        messages.error(
+            request,
+            _("This file does not open with the server's file keys: build it again."),
+        )
+        return redirect("report-job", job=report_job.pk)
     return FileResponse(
-        report_job.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=report_job.filename,
         content_type=CONTENT_TYPES[report_job.format],

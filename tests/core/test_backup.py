@@ -202,6 +202,8 @@ def round_trip(source: Site, target: Site, archive: Path) -> None:
     assert check.returncode == 0, check.stderr
     name, text = check.stdout.split("|", 1)
     assert stored["evidence"] == {name: text}
+    # Restored as stored: encrypted at rest, opened with the same file keys.
+    assert text.encode() not in (target.data / "media" / name).read_bytes()
 
     again = target.run(a4p(), "restore", str(archive))
     assert again.returncode != 0
