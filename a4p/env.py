@@ -41,3 +41,10 @@ def envlist(name: str, default: list[str]) -> list[str]:
 
 def envstr(name: str, default: str) -> str:
     return os.environ.get(name, default)
+
+
+def envchoice(name: str, default: str, choices: list[str]) -> str:
+    value = os.environ.get(name, default).strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value

@@ -11,10 +11,11 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from a4p.env import envbool, envint, envlist, envstr
+from a4p.env import envbool, envchoice, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("A4P_DATA_DIR", str(BASE_DIR / "var")))
@@ -47,6 +48,42 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _file_keys() -> list[str]:
+    """A4P_FILE_KEYS (Fernet keys, the first encrypts), or keys kept one a line in the data
+    folder's `file_keys`, made once (single-host installs). Confidential files are encrypted with
+    them (core/storage.py); back them up apart from the backups."""
+    keys = envlist("A4P_FILE_KEYS", [])
+    source = "A4P_FILE_KEYS"
+    if not keys:
+        path = DATA_DIR / "file_keys"
+        source = str(path)
+        try:
+            keys = path.read_text().split()
+        except FileNotFoundError:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            keys = [Fernet.generate_key().decode()]
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(keys[0] + "\n")
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"A4P_FILE_KEYS is not set and {path} cannot be read: {exc}"
+            ) from exc
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{source}: key {number} is not a Fernet key (32 url-safe base64-encoded bytes; "
+                "make one with `python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`)"
+            ) from None
+    return keys
+
+
+A4P_FILE_KEYS = _file_keys()
 
 ALLOWED_HOSTS = envlist("A4P_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("A4P_CSRF_TRUSTED_ORIGINS", [])
@@ -235,6 +272,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence, registers' documents, report job files: encrypted over the default storage.
+    "confidential": {"BACKEND": "core.storage.EncryptedStorage", "OPTIONS": {"base": "default"}},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -303,10 +342,19 @@ A4P_REMIND_DAYS_BEFORE = envint("A4P_REMIND_DAYS_BEFORE", 7)
 A4P_SITE_URL = envstr("A4P_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12_000_000
 
-# Background work (report generation): inline on the embedded default; on Celery workers when a
-# broker is configured, e.g. A4P_BROKER_URL=redis://127.0.0.1:6379/0 (see docs/deployment.md).
+# Background work (report generation, see docs/operations.md): on Celery workers when a broker is
+# configured, e.g. A4P_BROKER_URL=redis://127.0.0.1:6379/0; otherwise in a background thread of the
+# web process, after the request's commit. "sync" runs a job inside the call (the test suite).
 CELERY_BROKER_URL = envstr("A4P_BROKER_URL", "")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-A4P_TASKS_INLINE = not CELERY_BROKER_URL
+A4P_TASKS_MODE = envchoice(
+    "A4P_TASKS_MODE", "celery" if CELERY_BROKER_URL else "thread", ["celery", "thread", "sync"]
+)
+if A4P_TASKS_MODE == "celery" and not CELERY_BROKER_URL:
+    raise ImproperlyConfigured("A4P_TASKS_MODE=celery needs A4P_BROKER_URL")
+# A running job whose heartbeat is older than this is taken for dead (its worker stopped).
+A4P_JOB_STALE_MINUTES = envint("A4P_JOB_STALE_MINUTES", 10)
+if A4P_JOB_STALE_MINUTES < 1:
+    raise ImproperlyConfigured("A4P_JOB_STALE_MINUTES must be at least 1")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000

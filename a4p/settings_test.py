@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("A4P_SECRET_KEY", "test-only-key")
+os.environ.setdefault("A4P_FILE_KEYS", "dGVzdC1vbmx5LWZpbGUta2V5LTMyLWJ5dGVzLWxvbmc=")
 
 from a4p.settings import *  # noqa: F403
 from a4p.settings import DATA_DIR
@@ -11,6 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "confidential": {"BACKEND": "core.storage.EncryptedStorage", "OPTIONS": {"base": "default"}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = False
@@ -21,3 +23,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Counters and used one-time codes stay in this process whatever A4P_CACHE_URL says (the suite
 # clears the cache between tests).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Jobs run inside the call that starts them, so a test sees the finished job.
+A4P_TASKS_MODE = "sync"

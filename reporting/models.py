@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import confidential_storage
+
 
 class Sensitivity(models.TextChoices):
     PUBLIC = "public", _("Public")
@@ -192,7 +194,9 @@ class Evidence(models.Model):
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=evidence_path, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=evidence_path, blank=True, storage=confidential_storage
+    )
     url = models.URLField(_("link"), blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)

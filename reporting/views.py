@@ -3,6 +3,7 @@ obstacles for leadership, notifications. Views parse, call a selector or a servi
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_for, require_internal
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
+from core.storage import UndecryptableFile
 from plans.selectors import current_plan, plan_for
 from reporting import access, hooks, pages, selectors, services
 from reporting.forms import (
@@ -32,6 +35,8 @@ from reporting.forms import (
 )
 from reporting.models import Cycle, Obstacle, ProgressUpdate
 from reporting.notifications import describe
+
+log = logging.getLogger(__name__)
 
 S = ProgressUpdate.State
 
@@ -365,12 +370,24 @@ def evidence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: AuthenticatedRequest, pk: int, evidence: int) -> FileResponse:
+def evidence_download(request: AuthenticatedRequest, pk: int, evidence: int) -> HttpResponseBase:
     item = selectors.evidence_for(request.user, evidence)
     if item.update_id != pk or not item.file:
         raise Http404
+    try:
+        stored = item.file.open("rb")
+    except UndecryptableFile:
+        log.error("evidence %s cannot be decrypted with the configured file keys", item.pk)
+        messages.error(
+            request,
+            _(
+                "This file cannot be opened: the server's file keys do not match it. The "
+                "error is logged for the administrators."
+            ),
+        )
+        return redirect("update-detail", pk=pk)
     return FileResponse(
-        item.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=(item.file.name or "evidence").rsplit("/", 1)[-1],
         content_type=item.content_type or "application/octet-stream",

@@ -9,6 +9,10 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the models are loaded: the tasks run the services, and the services send
         # jobs through the tasks.
-        from reports import services, tasks
+        from core import background, backup
+        from reports import integrity, services, tasks
 
         services.register_job_sender(tasks.send_job)
+        # A thread starting in a fresh process first fails the jobs its predecessor left running.
+        background.register_on_start(services.jobs_fail_stale)
+        backup.register_restore_check(integrity.published_files_check)

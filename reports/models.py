@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import confidential_storage
+
 
 class Edition(models.TextChoices):
     PUBLIC = "public", _("Public edition")
@@ -128,7 +130,7 @@ class PublishedFile(models.Model):
 
 
 class ReportJob(models.Model):
-    """A report being built, inline or by a worker, with its progress for the page to show."""
+    """A report being built in the background, with its progress for the page to show."""
 
     class Kind(models.TextChoices):
         BUILD = "build", _("Build a file")
@@ -151,7 +153,10 @@ class ReportJob(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     stage = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
-    file = models.FileField(upload_to="report-jobs/", blank=True, max_length=300)
+    # A draft may be an internal edition with confidential content: encrypted like evidence.
+    file = models.FileField(
+        upload_to="report-jobs/", blank=True, max_length=300, storage=confidential_storage
+    )
     filename = models.CharField(max_length=200, blank=True)
     publication = models.ForeignKey(
         Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -160,7 +165,12 @@ class ReportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Touched with every step of progress: a running job whose heartbeat stops has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
 
     class Meta:
         ordering = ["-created_at"]

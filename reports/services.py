@@ -1,20 +1,24 @@
 """Writes of reports: the executive summary, building a file, publishing, and the jobs that run
-either inline (embedded default) or on a Celery worker."""
+in the background: in a thread of the web process (embedded default) or on a Celery worker."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core import audit
+from core import audit, background
 from reporting.models import Cycle
 from reporting.services import cycle_step
 from reports import content, render
@@ -150,13 +154,40 @@ def report_publish(
     return _store(cycle=cycle, actor=actor, summary=summary, built=built)
 
 
-@transaction.atomic
 def _store(
     *, cycle: Cycle, actor: User, summary: str, built: dict[str, list[tuple[str, str, str, bytes]]]
 ) -> list[Publication]:
+    """The files are written first, outside the database transaction (a slow disk holds no lock),
+    then the rows in one transaction. When the rows cannot be written, the files are removed;
+    any left over by a crash between the two are swept by `a4p jobs sweep`."""
+    written: dict[str, list[PublishedFile]] = {}
+    for edition, files in built.items():
+        for fmt, language, name, data in files:
+            stored = PublishedFile(
+                format=fmt,
+                language=language,
+                filename=name,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+            )
+            stored.file.save(name, ContentFile(data), save=False)
+            written.setdefault(edition, []).append(stored)
+    try:
+        return _store_rows(cycle=cycle, actor=actor, summary=summary, written=written)
+    except BaseException:
+        for stored in (f for files in written.values() for f in files):
+            if stored.file.name:
+                stored.file.storage.delete(stored.file.name)
+        raise
+
+
+@transaction.atomic
+def _store_rows(
+    *, cycle: Cycle, actor: User, summary: str, written: dict[str, list[PublishedFile]]
+) -> list[Publication]:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     publications = []
-    for edition, files in built.items():
+    for edition, files in written.items():
         last = (
             Publication.objects.filter(cycle=cycle, edition=edition)
             .order_by("-revision")
@@ -170,17 +201,8 @@ def _store(
             executive_summary=summary,
             published_by=actor,
         )
-        for fmt, language, name, data in files:
-            digest = hashlib.sha256(data).hexdigest()
-            stored = PublishedFile(
-                publication=publication,
-                format=fmt,
-                language=language,
-                filename=name,
-                sha256=digest,
-                size=len(data),
-            )
-            stored.file.save(name, ContentFile(data), save=False)
+        for stored in files:
+            stored.publication = publication
             stored.save()
         publications.append(publication)
         audit.log(
@@ -196,6 +218,16 @@ def _store(
 
 # --- Jobs --------------------------------------------------------------------------------------
 
+STALE_RUNNING = gettext_lazy(
+    "The worker stopped before finishing this job (the server restarted or the worker died). "
+    "Retry it."
+)
+STALE_QUEUED = gettext_lazy(
+    "No worker started this job (the server restarted before it ran). Retry it."
+)
+ORPHAN_FOLDERS = ("report-jobs", "reports")
+ORPHAN_MIN_AGE = dt.timedelta(hours=1)
+
 
 def job_create(
     *,
@@ -206,6 +238,7 @@ def job_create(
     fmt: str = "",
     language: str = "en",
     confidential: bool = False,
+    retry_of: ReportJob | None = None,
 ) -> ReportJob:
     if kind == ReportJob.Kind.PUBLISH and not may_publish(actor):
         raise ReportError(_("Only the planning unit publishes reports."))
@@ -221,41 +254,121 @@ def job_create(
         language=language,
         confidential=confidential,
         requested_by=actor,
+        retry_of=retry_of,
     )
-    audit.log(
-        action=f"report.job_{kind}",
-        obj=cycle,
-        actor=actor,
-        data={"job": str(job.pk), "edition": edition, "format": fmt, "language": language},
-    )
+    data = {"job": str(job.pk), "edition": edition, "format": fmt, "language": language}
+    if retry_of is not None:
+        data["retry_of"] = str(retry_of.pk)
+    audit.log(action=f"report.job_{kind}", obj=cycle, actor=actor, data=data)
     return job
 
 
+@transaction.atomic
+def job_retry(*, job: ReportJob, actor: User) -> ReportJob:
+    """A new job with the failed job's parameters, under the same rules as starting one."""
+    if job.state != ReportJob.State.FAILED:
+        raise ReportError(_("Only a failed job can be retried."))
+    return job_create(
+        kind=job.kind,
+        cycle=job.cycle,
+        actor=actor,
+        edition=job.edition,
+        fmt=job.format,
+        language=job.language,
+        confidential=job.confidential,
+        retry_of=job,
+    )
+
+
 def job_enqueue(job: ReportJob) -> None:
-    """Inline on the embedded default; on a Celery worker when a broker is configured."""
-    if settings.A4P_TASKS_INLINE:
-        job_run(job_id=str(job.pk))
-        return
-    (send,) = _job_sender
+    """After the commit, to the background thread of this process (no broker) or to a Celery
+    worker (A4P_BROKER_URL); inside the call in "sync" mode (the test suite)."""
     job_id = str(job.pk)
-    transaction.on_commit(lambda: send(job_id))
+    mode = settings.A4P_TASKS_MODE
+    if mode == "sync":
+        job_run(job_id=job_id)
+    elif mode == "thread":
+        transaction.on_commit(lambda: background.submit(lambda: job_run(job_id=job_id)))
+    else:
+        (send,) = _job_sender
+        transaction.on_commit(lambda: send(job_id))
 
 
 def _progress(job_id: str) -> Progress:
     def report(percent: int, stage: str) -> None:
         # Outside any transaction of the job, so the page polling it sees the progress.
-        ReportJob.objects.filter(pk=job_id).update(progress=percent, stage=stage[:200])
+        ReportJob.objects.filter(pk=job_id).update(
+            progress=percent, stage=stage[:200], heartbeat_at=timezone.now()
+        )
 
     return report
 
 
+def jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
+    """Mark failed the jobs whose worker is gone: running with no heartbeat for
+    A4P_JOB_STALE_MINUTES, and, without a broker, queued that long (the thread that would have
+    run them died with its process). Returns how many."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=settings.A4P_JOB_STALE_MINUTES)
+    running = ReportJob.objects.filter(state=ReportJob.State.RUNNING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    )
+    failed = running.update(
+        state=ReportJob.State.FAILED, error=str(STALE_RUNNING), stage="", finished_at=now
+    )
+    if settings.A4P_TASKS_MODE != "celery":
+        # On Celery a queued job waits in the broker, which outlives the web servers.
+        failed += ReportJob.objects.filter(
+            state=ReportJob.State.QUEUED, created_at__lt=limit
+        ).update(state=ReportJob.State.FAILED, error=str(STALE_QUEUED), finished_at=now)
+    if failed:
+        log.warning("%d report job(s) lost their worker and were marked failed", failed)
+    return failed
+
+
+def _stored_files(storage: Storage, folder: str) -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _stored_files(storage, f"{folder}/{sub}")
+
+
+def files_sweep_orphans(*, now: dt.datetime | None = None) -> list[str]:
+    """Remove the files under the jobs' and the published reports' folders that no row refers
+    to and that are older than an hour (a younger one may belong to a publication being
+    stored). Returns the names removed."""
+    now = now or timezone.now()
+    referenced = set(ReportJob.objects.exclude(file="").values_list("file", flat=True))
+    referenced |= set(PublishedFile.objects.values_list("file", flat=True))
+    removed = []
+    for field, folder in (
+        (ReportJob._meta.get_field("file"), "report-jobs"),
+        (PublishedFile._meta.get_field("file"), "reports"),
+    ):
+        storage = field.storage
+        for name in list(_stored_files(storage, folder)):
+            if name in referenced or now - storage.get_modified_time(name) < ORPHAN_MIN_AGE:
+                continue
+            storage.delete(name)
+            removed.append(name)
+    return removed
+
+
 def job_run(*, job_id: str) -> ReportJob:
+    now = timezone.now()
+    # Claimed once: a job redelivered, or already failed as stale, is not run again.
+    claimed = ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
+        state=ReportJob.State.RUNNING, heartbeat_at=now
+    )
     job = ReportJob.objects.select_related("cycle__plan", "cycle__version", "requested_by").get(
         pk=job_id
     )
-    if job.finished:
+    if not claimed:
         return job
-    ReportJob.objects.filter(pk=job.pk).update(state=ReportJob.State.RUNNING)
     progress = _progress(str(job.pk))
     try:
         if job.kind == ReportJob.Kind.PUBLISH:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("reports/files/<int:pk>/<str:filename>", views.published_file, name="report-file"),
     path("reports/jobs/<str:job>/", views.report_job, name="report-job"),
     path("reports/jobs/<str:job>/file/", views.report_job_file, name="report-job-file"),
+    path("reports/jobs/<str:job>/retry/", views.report_job_retry, name="report-job-retry"),
     path(
         "plans/<slug:plan_code>/cycles/<slug:cycle_code>/report/",
         views.report_prepare,

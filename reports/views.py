@@ -3,9 +3,12 @@ preparation page, the in-app preview, jobs and downloads."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedRequest
 from accounts.reauth import require_recent_auth
+from core.storage import UndecryptableFile
 from plans.selectors import current_plan, plan_for
 from reporting.models import Cycle
 from reporting.selectors import cycle_for
@@ -21,6 +25,8 @@ from reports import content, selectors, services
 from reports.content import ReportError
 from reports.forms import BuildForm, PublishForm, SummaryForm
 from reports.models import CONTENT_TYPES, Edition, ReportJob
+
+log = logging.getLogger(__name__)
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -66,6 +72,7 @@ def _prepared_cycle(request: HttpRequest, plan_code: str, cycle_code: str) -> Cy
 @login_required
 def report_prepare(request: AuthenticatedRequest, plan_code: str, cycle_code: str) -> HttpResponse:
     prepared = _prepared_cycle(request, plan_code, cycle_code)
+    services.jobs_fail_stale()
     draft = selectors.draft_of(prepared)
     may_publish = selectors.may_publish(request.user)
     summary_form = SummaryForm(request.POST or None, instance=draft)
@@ -180,6 +187,7 @@ def report_publish(request: AuthenticatedRequest, plan_code: str, cycle_code: st
 
 @login_required
 def report_job(request: HttpRequest, job: str) -> HttpResponse:
+    services.jobs_fail_stale()
     report_job = selectors.job_for(request.user, job)
     return render(
         request,
@@ -195,18 +203,45 @@ def report_job(request: HttpRequest, job: str) -> HttpResponse:
                     "cycle_code": report_job.cycle.code,
                 },
             ),
+            "may_retry": report_job.kind != ReportJob.Kind.PUBLISH
+            or selectors.may_publish(request.user),
             "nav": "cycles",
         },
     )
 
 
 @login_required
-def report_job_file(request: HttpRequest, job: str) -> FileResponse:
+@require_POST
+def report_job_retry(request: AuthenticatedRequest, job: str) -> HttpResponse:
+    """A failed job again, with the same parameters, behind the gate of starting one."""
+    failed = selectors.job_for(request.user, job)
+    if failed.kind == ReportJob.Kind.PUBLISH and not selectors.may_publish(request.user):
+        raise Http404
+    try:
+        retried = services.job_retry(job=failed, actor=request.user)
+    except ReportError as error:
+        messages.error(request, str(error))
+        return redirect("report-job", job=failed.pk)
+    services.job_enqueue(retried)
+    return redirect("report-job", job=retried.pk)
+
+
+@login_required
+def report_job_file(request: HttpRequest, job: str) -> HttpResponseBase:
     report_job = selectors.job_for(request.user, job)
     if report_job.state != ReportJob.State.DONE or not report_job.file:
         raise Http404
+    try:
+        stored = report_job.file.open("rb")
+    except UndecryptableFile:
+        log.error("report job %s: its file cannot be decrypted with the file keys", report_job.pk)
+        messages.error(
+            request,
+            _("This file does not open with the server's file keys: build it again."),
+        )
+        return redirect("report-job", job=report_job.pk)
     return FileResponse(
-        report_job.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=report_job.filename,
         content_type=CONTENT_TYPES[report_job.format],

@@ -285,7 +285,7 @@ def test_job_goes_to_the_worker_when_a_broker_is_set(
 ) -> None:
     from a4p.celery import app
 
-    settings.A4P_TASKS_INLINE = False
+    settings.A4P_TASKS_MODE = "celery"
     job = services.job_create(
         kind=ReportJob.Kind.BUILD, cycle=reported.cycle, actor=planner, fmt="xlsx"
     )
