@@ -49,6 +49,21 @@ MATRIX: Table = {
         ),
         Probe("not a job id", args=lambda w: {"job": "x"}, get=SIGNED_IN_404),
     ],
+    "report-job-retry": [
+        # POST only; the world's jobs did not fail, so even their owner is turned back.
+        Probe(
+            "own",
+            args=lambda w: {"job": w.job.pk},
+            get="L 405 405 405 405 405 405 405 405",
+            post="L 404 302 404 404 404 404 404 404",
+        ),
+        Probe(
+            "leadership's",
+            args=lambda w: {"job": w.hidden_job.pk},
+            get="L 405 405 405 405 405 405 405 405",
+            post="L 404 404 404 404 302 404 404 404",
+        ),
+    ],
     "report-job-file": [
         Probe("own", args=lambda w: {"job": w.job.pk}, get="L 404 200 404 404 404 404 404 404"),
         Probe(
