@@ -247,3 +247,48 @@ def test_backup_and_restore_round_trip_on_postgresql(
     migrated = target.run(a4p(), "migrate", "-v0")  # an empty database, as `a4p migrate` leaves it
     assert migrated.returncode == 0, migrated.stderr
     round_trip(Site(tmp_path / "a", source_url), target, tmp_path / "a4p-backup.tar.gz")
+
+
+@pytest.mark.slow
+def test_a_backup_of_the_demo_restores_on_a_fresh_install_with_every_published_file_intact(
+    tmp_path: Path,
+) -> None:
+    """The issue's acceptance: the demo (published editions included) backed up, restored into a
+    new data folder, and every published file's SHA-256 the one recorded at publication."""
+    source = Site(tmp_path / "demo", f"sqlite:///{tmp_path / 'demo' / 'a4p.sqlite3'}")
+    target = Site(tmp_path / "fresh", f"sqlite:///{tmp_path / 'fresh' / 'a4p.sqlite3'}")
+    demo = subprocess.run(
+        [a4p(), "demo"],
+        env={**source.env(), "A4P_DEMO": "true"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stderr
+    archive = tmp_path / "demo.tar.gz"
+    backup = source.run(a4p(), "backup", str(archive))
+    assert backup.returncode == 0, backup.stderr
+
+    # The fresh install has the same file keys (kept apart from the backup, and made only once a
+    # confidential file is stored), nothing else.
+    target.data.mkdir(parents=True)
+    if (source.data / "file_keys").exists():
+        shutil.copy(source.data / "file_keys", target.data / "file_keys")
+    restore = target.run(a4p(), "restore", str(archive))
+    assert restore.returncode == 0, restore.stderr
+    recorded = target.run(
+        a4p(),
+        "shell",
+        "--no-imports",
+        "-c",
+        "import json, sys; from reports.models import PublishedFile; "
+        "sys.stdout.write(json.dumps(dict(PublishedFile.objects.values_list('file', 'sha256'))))",
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    published = json.loads(recorded.stdout)
+    assert published, "the demo publishes editions"
+    assert f"Published report files: all {len(published)} correct." in restore.stdout
+    for name, sha256 in published.items():
+        assert hashlib.sha256((target.data / "media" / name).read_bytes()).hexdigest() == sha256
