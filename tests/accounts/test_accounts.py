@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from io import StringIO
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -44,6 +46,28 @@ def test_profile_lists_the_roles(
     client.force_login(user_with_role(Role.MEMBER_STATE_DELEGATE))
     text = client.get(reverse("profile")).content.decode()
     assert "Member State delegate" in text and "Bangladesh" in text
+
+
+def test_a_forgotten_password_is_reset_through_the_e_mailed_link(db: None, client: Client) -> None:
+    UserFactory(username="amina", email="amina@example.org")
+    response = client.post(reverse("account_reset_password"), {"email": "amina@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["amina@example.org"]
+    found = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    assert found is not None, mail.outbox[0].body
+    # The link hides its key in the session, then asks for the new password.
+    form = client.get(found.group(1), follow=True)
+    assert form.status_code == 200 and "password1" in form.content.decode()
+    new = "a-new-peacekeeping-password"
+    done = client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else found.group(1),
+        {"password1": new, "password2": new},
+    )
+    assert done.status_code == 302
+    client.logout()
+    assert client.post(reverse("login"), {"login": "amina", "password": new}).status_code == 302
+    assert client.get(reverse("profile")).status_code == 200
+    assert User.objects.get(username="amina").check_password(new)
 
 
 def test_profile_needs_a_log_in(db: None, client: Client) -> None:
