@@ -21,6 +21,7 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +35,7 @@ def make_archive(
     *,
     listed: dict[str, bytes] | None = None,
     manifest: bool = True,
+    engine: str = "sqlite",
 ) -> Path:
     """An archive holding `members`, with a manifest of `listed` (default: the members)."""
     listed = members if listed is None else listed
@@ -44,7 +46,7 @@ def make_archive(
                 {
                     "format": 1,
                     "created_at": "2026-12-01T00:00:00+00:00",
-                    "database": {"engine": "sqlite", "member": "database.sqlite3"},
+                    "database": {"engine": engine, "member": DATABASE_MEMBER[engine]},
                     "files": {
                         name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
                         for name, data in listed.items()
@@ -58,6 +60,7 @@ def make_archive(
     return path
 
 
+DATABASE_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 GOOD = {"database.sqlite3": b"SQLite format 3\x00", "media/evidence/1/2/a.txt": b"evidence"}
 
 
@@ -113,7 +116,10 @@ def test_what_is_not_a_backup_is_refused_with_a_clear_message(tmp_path: Path, me
 def test_a_good_archive_is_not_restored_over_a_database_with_data(
     tmp_path: Path, media: Path
 ) -> None:
-    archive = make_archive(tmp_path / "backup.tar.gz", GOOD)
+    # An archive of this installation's own engine, so that only the data stand in the way.
+    engine = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    members = {DATABASE_MEMBER[engine]: b"database", "media/evidence/1/2/a.txt": b"evidence"}
+    archive = make_archive(tmp_path / "backup.tar.gz", members, engine=engine)
     with pytest.raises(CommandError, match="The database is not empty") as refused:
         call_command("restore", str(archive))
     assert "core_entity" in str(refused.value)  # the reference data the suite loads
