@@ -110,6 +110,11 @@ INSTALLED_APPS = [
     "registers",
     "reports",
     "dashboards",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "demo",
 ]
 
@@ -358,3 +363,45 @@ A4P_JOB_STALE_MINUTES = envint("A4P_JOB_STALE_MINUTES", 10)
 if A4P_JOB_STALE_MINUTES < 1:
     raise ImproperlyConfigured("A4P_JOB_STALE_MINUTES must be at least 1")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+
+# The REST API (`/api/v1/`, docs/api.md): tokens or the session, page-number pagination, problem
+# documents for errors, throttles per token and per address on the default cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.authentication.TokenScope",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.authentication.PerTokenThrottle",
+        "api.authentication.PerAddressThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": envstr("A4P_API_RATE", "1200/hour"),
+        "address": envstr("A4P_API_RATE_ADDRESS", "3600/hour"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.conventions.problem_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "A4P+ Monitor API",
+    "DESCRIPTION": "The Action for Peacekeeping+ plan, its progress and its registers, scoped "
+    "exactly as the pages are. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

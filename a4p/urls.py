@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("api.urls", namespace="api")),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
     # Before reporting: its cycle-step pattern would take /cycles/<cycle>/report/ for a step.

@@ -4,6 +4,8 @@ holds the gate of the audit trail, which core keeps but cannot restrict by role.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
@@ -13,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.access import access_for
-from accounts.models import Membership, Role, SignInEvent, User
+from accounts.models import ApiToken, Membership, Role, SignInEvent, User
 from core.models import AuditEntry
 from core.selectors import audit_entries
 
@@ -56,3 +58,30 @@ def sign_in_events_of(user: User) -> QuerySet[SignInEvent]:
     """The user's own sign-in attempts of the last `SIGN_IN_HISTORY_DAYS` days, newest first."""
     since = timezone.now() - timedelta(days=SIGN_IN_HISTORY_DAYS)
     return SignInEvent.objects.filter(user_id=user.pk, at__gte=since).order_by("-at", "-pk")
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first (revoked ones included, marked)."""
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+
+
+def token_for(raw: str) -> ApiToken | None:
+    """The live token this string is (`a4p_<prefix>_<secret>`), or None: unknown, wrong secret,
+    revoked, expired, or its user inactive. One query."""
+    parts = raw.split("_")
+    if len(parts) < 3 or parts[0] != "a4p" or not parts[1]:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=parts[1], revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.digest, token_digest(raw)):
+        return None
+    if token.expires_at is not None and token.expires_at <= timezone.now():
+        return None
+    return token
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from allauth.account.forms import ResetPasswordForm
@@ -16,7 +17,16 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ENTITY_ROLES, STATE_ROLES, Membership, Role, SignInEvent, User
+from accounts.models import (
+    ENTITY_ROLES,
+    STATE_ROLES,
+    ApiToken,
+    Membership,
+    Role,
+    SignInEvent,
+    User,
+)
+from accounts.selectors import token_digest
 from core import audit
 from core.models import Entity, MemberState
 
@@ -163,3 +173,62 @@ def password_reset_send(*, email: str) -> None:
         if not form.is_valid():
             raise AccountError(" ".join(str(e) for e in form.errors.get("email", [])))
         form.save(request)
+
+
+# API tokens -------------------------------------------------------------------------------------
+
+TOKEN_PREFIX_BYTES = 6  # 8 URL-safe characters
+TOKEN_SECRET_BYTES = 32
+
+
+@transaction.atomic
+def token_create(
+    *,
+    user: User,
+    name: str,
+    read_only: bool = True,
+    expires_days: int | None = 90,
+    actor: User | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for `user`, and the token itself (`a4p_<prefix>_<secret>`), which is never
+    stored and cannot be shown again."""
+    name = name.strip()
+    if not name:
+        raise AccountError(_("Give the token a name."))
+    if expires_days is not None and not 1 <= expires_days <= 3650:
+        raise AccountError(_("A token expires after 1 to 3,650 days."))
+    prefix = secrets.token_urlsafe(TOKEN_PREFIX_BYTES).replace("_", "x").replace("-", "y")
+    raw = f"a4p_{prefix}_{secrets.token_urlsafe(TOKEN_SECRET_BYTES)}"
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=prefix,
+        digest=token_digest(raw),
+        read_only=read_only,
+        expires_at=(
+            timezone.now() + timedelta(days=expires_days) if expires_days is not None else None
+        ),
+    )
+    audit.log(
+        action="api_token.create",
+        obj=token,
+        actor=actor or user,
+        data={"user": user.username, "name": token.name, "read_only": read_only},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: User) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.log(action="api_token.revoke", obj=token, actor=actor, data={"name": token.name})
+
+
+def token_used(token: ApiToken) -> None:
+    """Record the last use, at most once a minute (a read must not write on every request)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
