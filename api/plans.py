@@ -16,7 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -43,7 +48,7 @@ class StrictBooleanField(forms.NullBooleanField):
 
     widget = forms.TextInput
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         text = str(value).strip().lower() if value is not None else ""
         if text == "":
             return None
@@ -63,6 +68,12 @@ class StrictBooleanFilter(filters.BooleanFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["widget"] = forms.TextInput
         super().__init__(*args, **kwargs)
+
+
+class IntegerFilter(filters.NumberFilter):
+    """A whole number: 1.5 is an error, not 1."""
+
+    field_class = forms.IntegerField
 
 
 # Plans and versions ----------------------------------------------------------------------------
@@ -327,7 +338,7 @@ class DeliverableFilter(filters.FilterSet):
     q = filters.CharFilter(
         method="_search", help_text=gettext_lazy("Words in the code, the text or the Lead line.")
     )
-    priority = filters.NumberFilter(field_name="result__priority__number")
+    priority = IntegerFilter(field_name="result__priority__number")
     result = filters.CharFilter(field_name="result__code")
     entity = filters.ModelChoiceFilter(
         queryset=Entity.objects.all(),
@@ -354,6 +365,7 @@ class DeliverableFilter(filters.FilterSet):
         if plan is not None:
             self.filters["marker"].queryset = Marker.objects.filter(plan=plan)
 
+    @extend_schema_field(OpenApiTypes.STR)
     def _search(
         self, queryset: QuerySet[Deliverable], name: str, value: Any
     ) -> QuerySet[Deliverable]:
@@ -483,6 +495,10 @@ class AssignmentFilter(filters.FilterSet):
         fields = ["plan", "deliverable", "entity", "role", "active"]
 
 
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[ID]))
 class Assignments(ReadOnlyResource):
     """Work-plan assignments: which entity reports on which deliverable, with its focal points
     and milestones. Internal: 404 (and an empty list) for anyone the work-plan pages refuse."""
@@ -502,7 +518,7 @@ class Assignments(ReadOnlyResource):
 
 class MilestoneFilter(filters.FilterSet):
     plan = filters.CharFilter(field_name="assignment__deliverable__plan__code")
-    assignment = filters.NumberFilter(field_name="assignment_id")
+    assignment = IntegerFilter(field_name="assignment_id")
     deliverable = filters.CharFilter(field_name="assignment__deliverable__code")
     entity = filters.CharFilter(field_name="assignment__entity__code")
     status = filters.ChoiceFilter(choices=Milestone.Status.choices)
@@ -557,6 +573,7 @@ class MilestoneFilter(filters.FilterSet):
         )
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[ID]))
 class Milestones(ReadOnlyResource):
     """The milestones of the work plans, as the work-plan pages show them."""
 
