@@ -560,7 +560,7 @@ class MilestoneFilter(filters.FilterSet):
             raise serializers.ValidationError(
                 {
                     "cycle": [
-                        _("Several plans have a cycle %(code)s: give the plan too.")
+                        _("Several plans have a cycle %(code)s: give the plan's code.")
                         % {"code": value}
                     ]
                 }

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -186,6 +187,8 @@ def test_a_version_that_is_not_a_number_is_a_problem_naming_it(
     client = api_client_for(user_with_role(Role.FOCAL_POINT))
     body = _problem(client.get(f"/api/v1/plans/{PLAN_CODE}/tree/?version=one"), 400, "version")
     assert "version" in body["detail"]
+    french = client.get(f"/api/v1/plans/{PLAN_CODE}/tree/?version=one", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Indiquez le numéro de la version" in _problem(french, 400, "version")["detail"]
     _problem(client.get(f"/api/v1/plans/{PLAN_CODE}/tree/?version=42"), 404)
 
 
@@ -444,3 +447,59 @@ def test_pages_and_api_agree_on_work_plans_cycles_and_versions(
     # Internal roles see the five work-plan and cycle objects and the published version, the
     # planners the draft too; the delegate and the outsider the published version only.
     assert seen == 5 * len(INTERNAL) + 2 + 2
+
+
+# No odd input is a server error ----------------------------------------------------------------
+
+ODD = ["\x00", "a\x00b", "9" * 400, "x" * 5000, "1e309", "NaN", "²", "-1", " 1 ", "' OR 1=1 --"]
+LISTS = {
+    f"/api/v1/plans/{PLAN_CODE}/deliverables/": [
+        "q",
+        "priority",
+        "result",
+        "entity",
+        "role",
+        "marker",
+        "retired",
+        "ordering",
+        "page",
+    ],
+    f"/api/v1/plans/{PLAN_CODE}/tree/": ["version"],
+    "/api/v1/assignments/": ["plan", "deliverable", "entity", "role", "active", "page_size"],
+    "/api/v1/milestones/": [
+        "plan",
+        "assignment",
+        "deliverable",
+        "entity",
+        "status",
+        "due_after",
+        "due_before",
+        "cycle",
+    ],
+    "/api/v1/cycles/": ["plan", "state", "kind", "ordering"],
+}
+DETAILS = [
+    "/api/v1/plans/{}/",
+    "/api/v1/plans/{}/versions/",
+    f"/api/v1/plans/{PLAN_CODE}/deliverables/{{}}/",
+    "/api/v1/assignments/{}/",
+    "/api/v1/milestones/{}/",
+    "/api/v1/cycles/{}/",
+]
+
+
+@pytest.mark.parametrize("odd", ODD)
+def test_odd_filters_and_addresses_are_answered_without_a_server_error(
+    workplans: Plan, planner: User, odd: str
+) -> None:
+    client = _fresh(planner)
+    for url, keys in LISTS.items():
+        for key in keys:
+            response = client.get(url, {key: odd})
+            assert response.status_code in (200, 400, 404), (url, key, response.content[:300])
+            if response.status_code == 400 and "\x00" not in odd:
+                # (a NUL is refused before the API by core.middleware.RefuseNulMiddleware)
+                _problem(response, 400)
+    for address in DETAILS:
+        response = client.get(address.format(quote(odd, safe="")))
+        assert response.status_code in (200, 400, 404), (address, response.content[:300])
