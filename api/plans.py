@@ -39,7 +39,7 @@ from plans.models import (
     Plan,
     PlanVersion,
 )
-from plans.versions import current_version
+from plans.versions import ROLE_KEYS, current_version
 from reporting.selectors import cycles_visible_to
 
 
@@ -121,7 +121,7 @@ class TreeIndicatorSerializer(serializers.Serializer[dict[str, Any]]):
     code = serializers.CharField()
     name = serializers.CharField()
     unit = serializers.CharField()
-    direction = serializers.CharField()
+    direction = serializers.CharField(default="increase")
     baseline = BaselineSerializer(default=None, allow_null=True)
     targets = serializers.DictField(
         child=serializers.FloatField(),
@@ -168,6 +168,11 @@ class TreeSerializer(serializers.Serializer[dict[str, Any]]):
     priorities = TreePrioritySerializer(many=True)
 
 
+def _refs(entities: list[Any]) -> list[dict[str, Any]]:
+    """A plan file may name an entity by its code alone, or with its scope and level."""
+    return [{"entity": e} if isinstance(e, str) else e for e in entities]
+
+
 def version_tree(version: PlanVersion) -> dict[str, Any]:
     """The version as it was published (its stored tree, so that a later revision changes
     nothing in it), with each indicator under the priority, result or deliverable it measures.
@@ -181,7 +186,13 @@ def version_tree(version: PlanVersion) -> dict[str, Any]:
         results = []
         for r in p["results"]:
             deliverables = [
-                {**d, "indicators": attached.get(d["code"], [])} for d in r["deliverables"]
+                {
+                    **d,
+                    **{key: _refs(d.get(key, [])) for key in ROLE_KEYS},
+                    "markers": d.get("markers", []),
+                    "indicators": attached.get(d["code"], []),
+                }
+                for d in r["deliverables"]
             ]
             results.append(
                 {
@@ -208,7 +219,10 @@ def version_tree(version: PlanVersion) -> dict[str, Any]:
 
 
 VERSION_NUMBER = OpenApiParameter(
-    "number", OpenApiTypes.INT, OpenApiParameter.PATH, description="The version's number."
+    "number",
+    OpenApiTypes.INT,
+    OpenApiParameter.PATH,
+    description=gettext_lazy("The version's number."),
 )
 
 
@@ -387,7 +401,10 @@ class DeliverableFilter(filters.FilterSet):
 
 
 PLAN_CODE = OpenApiParameter(
-    "plan_code", OpenApiTypes.STR, OpenApiParameter.PATH, description="The plan's code."
+    "plan_code",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=gettext_lazy("The plan's code."),
 )
 
 

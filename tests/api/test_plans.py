@@ -181,6 +181,26 @@ def test_a_tree_is_built_with_the_same_queries_whatever_its_size(plan: Plan, pla
     assert len(context) == small <= 6
 
 
+def test_a_tree_naming_entities_by_code_alone_is_served_in_the_one_shape(
+    plan: Plan, planner: User
+) -> None:
+    """A plan file may name an entity by its code alone and leave out optional keys."""
+    draft = revision_open(plan=plan, actor=planner)
+    tree = json.loads(json.dumps(draft.tree))
+    first = tree["priorities"][0]["results"][0]["deliverables"][0]
+    first["lead_entities"] = ["minusca"]
+    for key in ("supporting_entities", "oversight_entities", "markers"):
+        first.pop(key, None)
+    for indicator in tree["indicators"]:
+        indicator.pop("direction", None)
+    PlanVersion.objects.filter(pk=draft.pk).update(tree=tree)
+    response = _fresh(planner).get(f"/api/v1/plans/{PLAN_CODE}/versions/{draft.number}/tree/")
+    assert response.status_code == 200, response.content
+    served = response.json()["priorities"][0]["results"][0]["deliverables"][0]
+    assert served["lead_entities"] == [{"entity": "minusca", "scope": "", "level": ""}]
+    assert served["supporting_entities"] == served["markers"] == []
+
+
 def test_a_version_that_is_not_a_number_is_a_problem_naming_it(
     plan: Plan, user_with_role: MakeUser, api_client_for: Client
 ) -> None:
