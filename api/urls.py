@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import reference
+from api import cycles, plans, reference
 
 app_name = "api"
 
@@ -15,6 +15,12 @@ ROUTES = [
     ("entities", reference.Entities, "entity"),
     ("missions", reference.Missions, "mission"),
     ("member-states", reference.MemberStates, "member-state"),
+    # The plan, its versions and deliverables, the work plans, the reporting cycles.
+    ("plans", plans.Plans, "plan"),
+    (r"plans/(?P<plan_code>[^/.]+)/deliverables", plans.Deliverables, "plan-deliverable"),
+    ("assignments", plans.Assignments, "assignment"),
+    ("milestones", plans.Milestones, "milestone"),
+    ("cycles", cycles.Cycles, "cycle"),
 ]
 
 router = DefaultRouter(trailing_slash=True)

@@ -29,6 +29,7 @@ from plans.models import (
     DeliverableEntity,
     Milestone,
     Plan,
+    PlanVersion,
     Priority,
     Result,
 )
@@ -50,6 +51,23 @@ def plan_for(user: User | AnonymousUser, code: str) -> Plan:
 
 def current_plan(user: User | AnonymousUser) -> Plan | None:
     return plans_visible_to(user).first()
+
+
+def versions_visible_to(user: User | AnonymousUser, plan: Plan) -> QuerySet[PlanVersion]:
+    """The plan's published versions, and its draft revision for the planning unit only (as the
+    versions page shows them)."""
+    versions = PlanVersion.objects.filter(plan=plan)
+    if not access_for(user).planner:
+        versions = versions.filter(state=PlanVersion.State.PUBLISHED)
+    return versions.order_by("number")
+
+
+def version_for(user: User | AnonymousUser, plan: Plan, number: int) -> PlanVersion:
+    """One version of the plan; 404 if missing, or a draft asked for by anyone but a planner."""
+    version = versions_visible_to(user, plan).filter(number=number).first()
+    if version is None:
+        raise Http404(_("No such version of the plan."))
+    return version
 
 
 def deliverables_visible_to(
