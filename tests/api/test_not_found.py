@@ -32,7 +32,7 @@ def test_an_unknown_api_address_anonymous_is_a_problem_in_french_too(db: None) -
         response = APIClient().get("/api/v1/nothing/", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["detail"] == "Cette adresse n’existe pas dans l’API."
+    assert response.json()["detail"] == "Cette adresse n\u2019existe pas dans l\u2019API."
 
 
 def test_an_unknown_page_is_still_the_404_page(client: Client, db: None) -> None:
