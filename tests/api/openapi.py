@@ -132,8 +132,9 @@ def run_known_objects(schema: BaseSchema, user: User, statuses: Counter[int]) ->
     failures: list[str] = []
     for (method, path), detail in operations.items():
         match = DETAIL.match(path)
+        # Nested lists (a parent's key in their path) are left to the generated cases.
         listing = operations.get(("GET", match["list"])) if match else None
-        if method != "GET" or match is None or listing is None:
+        if method != "GET" or match is None or listing is None or "{" in match["list"]:
             continue
         response = listing.Case().call(headers=headers)
         results = response.json().get("results") if response.status_code == 200 else None
