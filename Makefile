@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run setup lock audit test test-fast test-browser lint format messages bench bench-reports \
-	bench-dashboards bench-registers clean
+	bench-dashboards bench-registers bench-api clean
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "A4P+ Monitor needs Python 3.11")'
@@ -105,6 +105,10 @@ bench-dashboards: setup
 
 bench-registers: setup
 	$(BIN)/python -m bench.registers
+
+# Every API list endpoint on the dashboards' scaled data set (the same database: --keep reuses it).
+bench-api: setup
+	$(BIN)/python -m bench.api
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -389,7 +389,7 @@ REST_FRAMEWORK = {
         "address": envstr("A4P_API_RATE_ADDRESS", "3600/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.openapi.ProblemsAutoSchema",
     "EXCEPTION_HANDLER": "api.conventions.problem_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",

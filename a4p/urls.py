@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# A 404 under /api/ is a problem document (docs/api.md); elsewhere, the 404 page.
+handler404 = "api.conventions.page_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,12 +8,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+API_PREFIX = "/api/"
 
 PROBLEM_TYPE = "about:blank"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -70,6 +73,25 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         body["retry_after"] = int(exc.wait)
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 404 (`handler404`): an address under `/api/` that no route matches is a
+    problem document like every other API error; any other address gets the 404 page."""
+    if not request.path.startswith(API_PREFIX):
+        return defaults.page_not_found(request, exception)
+    response = JsonResponse(
+        {
+            "type": PROBLEM_TYPE,
+            "status": 404,
+            "title": _("Not found."),
+            "detail": _("No such address in the API."),
+        },
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

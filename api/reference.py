@@ -12,7 +12,7 @@ from core.models import Entity, MemberState, Mission
 
 
 class EntitySerializer(serializers.ModelSerializer[Entity]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Entity
