@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api import reference
+from api import updates as progress_updates  # progress updates
 
 app_name = "api"
 
@@ -15,6 +16,8 @@ ROUTES = [
     ("entities", reference.Entities, "entity"),
     ("missions", reference.Missions, "mission"),
     ("member-states", reference.MemberStates, "member-state"),
+    # Progress updates and their workflow (api/updates.py)
+    ("updates", progress_updates.Updates, "update"),
 ]
 
 router = DefaultRouter(trailing_slash=True)
