@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -34,7 +39,7 @@ def _name(user: User | None) -> str | None:
     return str(user) if user is not None else None
 
 
-class ObstacleSerializer(serializers.ModelSerializer[Obstacle]):
+class UpdateObstacleSerializer(serializers.ModelSerializer[Obstacle]):
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     severity_label = serializers.CharField(source="get_severity_display", read_only=True)
 
@@ -54,7 +59,7 @@ class ObstacleSerializer(serializers.ModelSerializer[Obstacle]):
         ]
 
 
-class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
+class UpdateEvidenceSerializer(serializers.ModelSerializer[Evidence]):
     """What the update's page lists of a piece of evidence; a file's bytes only through its
     download address (the page's own)."""
 
@@ -96,7 +101,7 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class TransitionSerializer(serializers.ModelSerializer[Transition]):
+class UpdateStepSerializer(serializers.ModelSerializer[Transition]):
     """One step of the history, as the update's page shows it to whoever sees the update."""
 
     actor = serializers.SerializerMethodField()
@@ -109,7 +114,7 @@ class TransitionSerializer(serializers.ModelSerializer[Transition]):
         return _name(step.actor) or _("system")
 
 
-class IndicatorValueSerializer(serializers.Serializer[Any]):
+class UpdateIndicatorSerializer(serializers.Serializer[Any]):
     """An indicator of the update's deliverable or result, with the value this entity reported
     for the cycle (null when none)."""
 
@@ -202,10 +207,10 @@ class UpdateDetailSerializer(UpdateSerializer):
     values, the history, and what the user may do with it."""
 
     updated_by = serializers.SerializerMethodField()
-    obstacles = ObstacleSerializer(many=True, read_only=True)
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    obstacles = UpdateObstacleSerializer(many=True, read_only=True)
+    evidence = UpdateEvidenceSerializer(many=True, read_only=True)
     indicators = serializers.SerializerMethodField()
-    history = TransitionSerializer(source="transitions", many=True, read_only=True)
+    history = UpdateStepSerializer(source="transitions", many=True, read_only=True)
     can_edit = serializers.SerializerMethodField()
     can_review = serializers.SerializerMethodField()
 
@@ -228,9 +233,9 @@ class UpdateDetailSerializer(UpdateSerializer):
     def get_updated_by(self, update: ProgressUpdate) -> str | None:
         return _name(update.updated_by)
 
-    @extend_schema_field(IndicatorValueSerializer(many=True))
+    @extend_schema_field(UpdateIndicatorSerializer(many=True))
     def get_indicators(self, update: ProgressUpdate) -> list[dict[str, Any]]:
-        return list(IndicatorValueSerializer(update_indicators(update), many=True).data)
+        return list(UpdateIndicatorSerializer(update_indicators(update), many=True).data)
 
     def get_can_edit(self, update: ProgressUpdate) -> bool:
         return access.can_edit(self.context["request"].user, update)
@@ -239,7 +244,7 @@ class UpdateDetailSerializer(UpdateSerializer):
         return access.can_review(self.context["request"].user, update)
 
 
-class ObstacleWriteSerializer(serializers.Serializer[Any]):
+class UpdateObstacleWriteSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(required=False, allow_null=True)
     category = serializers.ChoiceField(choices=Obstacle.Category.choices)
     severity = serializers.ChoiceField(choices=Obstacle.Severity.choices)
@@ -274,34 +279,50 @@ class UpdateEditSerializer(serializers.Serializer[Any]):
     next_steps = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     wps_note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     sensitivity = serializers.ChoiceField(choices=Sensitivity.choices, required=False)
-    obstacles = ObstacleWriteSerializer(many=True, required=False)
+    obstacles = UpdateObstacleWriteSerializer(many=True, required=False)
+
+    # Never partial, though sent with PATCH: `version` is always required (and so the OpenAPI
+    # document says, which it would not for a partial serializer).
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
 
 
-class ReturnSerializer(serializers.Serializer[Any]):
+class UpdateReturnSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(help_text=gettext_lazy("What needs to change (required)."))
 
 
-class ValidateSerializer(serializers.Serializer[Any]):
+class UpdateValidateSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProblemSerializer(serializers.Serializer[Any]):
-    """An RFC 7807 problem document (api.conventions.problem_handler)."""
+class UpdateProblemSerializer(serializers.Serializer[Any]):
+    """An RFC 7807 problem document (api.conventions.problem_handler); `errors` names each
+    invalid field of a 400."""
 
     type = serializers.CharField()
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
+    errors = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()), required=False
+    )
 
 
-class UpdateConflictSerializer(ProblemSerializer):
-    """A stale version: what is saved now, beside the version the client read."""
+class UpdateConflictSerializer(UpdateProblemSerializer):
+    """A refused edit. For a stale version, what is saved now beside the version the client
+    read; for an update not with its author, a problem document alone."""
 
-    current_version = serializers.IntegerField()
-    your_version = serializers.IntegerField()
-    updated_by = serializers.CharField(allow_null=True)
+    current_version = serializers.IntegerField(required=False)
+    your_version = serializers.IntegerField(required=False)
+    updated_by = serializers.CharField(allow_null=True, required=False)
     current = serializers.DictField(
         child=serializers.JSONField(),
+        required=False,
         help_text=gettext_lazy("The saved values of the fields the request would change."),
     )
 
@@ -357,19 +378,37 @@ def _refused(error: services.ReportingError) -> Response:
 
 
 PROBLEMS: dict[Any, Any] = {
-    (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description="Invalid input."),
+    (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+        UpdateProblemSerializer, description="Invalid input."
+    ),
     (403, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-        ProblemSerializer, description="The user sees the update but may not do this."
+        UpdateProblemSerializer, description="The user sees the update but may not do this."
     ),
     (404, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-        ProblemSerializer, description="No such update, or not one the user may see."
+        UpdateProblemSerializer, description="No such update, or not one the user may see."
     ),
     (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
-        ProblemSerializer, description="The workflow refuses this step now."
+        UpdateProblemSerializer, description="The workflow refuses this step now."
     ),
 }
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: UpdateSerializer(many=True),
+            (400, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                UpdateProblemSerializer, description="A filter's value is not valid."
+            ),
+        }
+    ),
+    retrieve=extend_schema(
+        responses={
+            200: UpdateDetailSerializer,
+            (404, PROBLEM_CONTENT_TYPE): PROBLEMS[(404, PROBLEM_CONTENT_TYPE)],
+        }
+    ),
+)
 class Updates(ReadOnlyResource):
     """Progress updates the user may see (the same gate as the pages), and the author's and the
     reviewer's steps of the workflow."""
@@ -396,9 +435,9 @@ class Updates(ReadOnlyResource):
         if self.action == "partial_update":
             return UpdateEditSerializer
         if self.action == "return_":
-            return ReturnSerializer
+            return UpdateReturnSerializer
         if self.action == "validate":
-            return ValidateSerializer
+            return UpdateValidateSerializer
         return UpdateDetailSerializer
 
     def _detail(self, pk: int) -> Response:
@@ -445,7 +484,9 @@ class Updates(ReadOnlyResource):
             current = conflict.current
             changed = {name: getattr(current, name) for name in data}
             if items is not None:
-                changed["obstacles"] = ObstacleSerializer(current.obstacles.all(), many=True).data
+                changed["obstacles"] = UpdateObstacleSerializer(
+                    current.obstacles.all(), many=True
+                ).data
             return _problem(
                 status.HTTP_409_CONFLICT,
                 _("Edit conflict."),
@@ -479,7 +520,9 @@ class Updates(ReadOnlyResource):
                 % {"entity": update.assignment.entity.label}
             )
 
-    @extend_schema(request=ReturnSerializer, responses={200: UpdateDetailSerializer, **PROBLEMS})
+    @extend_schema(
+        request=UpdateReturnSerializer, responses={200: UpdateDetailSerializer, **PROBLEMS}
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         """The reviewer returns the update to its author, saying what needs to change."""
@@ -496,7 +539,9 @@ class Updates(ReadOnlyResource):
             return _refused(error)
         return self._detail(update.pk)
 
-    @extend_schema(request=ValidateSerializer, responses={200: UpdateDetailSerializer, **PROBLEMS})
+    @extend_schema(
+        request=UpdateValidateSerializer, responses={200: UpdateDetailSerializer, **PROBLEMS}
+    )
     @action(detail=True, methods=["post"])
     def validate(self, request: Request, pk: str | None = None) -> Response:
         """The reviewer validates the update (with an optional comment)."""
