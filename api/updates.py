@@ -373,6 +373,12 @@ def _problem(code: int, title: str, detail: str, **more: Any) -> Response:
     return Response(body, status=code, content_type=PROBLEM_CONTENT_TYPE)
 
 
+def _author_only(update: ProgressUpdate) -> str:
+    return _("Only a focal point of %(entity)s or the planning unit can change this update.") % {
+        "entity": update.assignment.entity.label
+    }
+
+
 def _refused(error: services.ReportingError) -> Response:
     return _problem(status.HTTP_409_CONFLICT, _("The workflow refuses this."), str(error))
 
@@ -467,7 +473,7 @@ class Updates(ReadOnlyResource):
         """The author's edit (`reporting.services.update_save`), with the version read."""
         update = self.get_object()
         if not access.is_author(request.user, update):
-            raise exceptions.PermissionDenied(services.edit_refusal(request.user, update))
+            raise exceptions.PermissionDenied(_author_only(update))
         data = self._input(request)
         version = data.pop("version")
         items = data.pop("obstacles", None)
@@ -506,7 +512,7 @@ class Updates(ReadOnlyResource):
         """The author submits (or resubmits) the update for review."""
         update = self.get_object()
         if not access.is_author(request.user, update):
-            raise exceptions.PermissionDenied(services.edit_refusal(request.user, update))
+            raise exceptions.PermissionDenied(_author_only(update))
         try:
             services.update_submit(update=update, actor=request.user)
         except services.ReportingError as error:

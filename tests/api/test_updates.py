@@ -418,3 +418,23 @@ def test_a_submitted_update_reaches_the_reviewers_queue_in_the_api_and_on_the_pa
     )
     assert validated.status_code == 200
     assert reviewer.get("/api/v1/updates/", queue).json()["count"] == 0
+
+
+def test_refusals_speak_the_requested_language_and_odd_ids_are_404(
+    scene: Scene, api_client_for: ApiClientFor
+) -> None:
+    submitted(scene.update)
+    client = api_client_for(scene.reviewer, read_only=False)
+    refused = client.post(step(scene.update, "submit"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Seul un point focal de MINUSCA ou le service de la planification peut modifier ce rapport."
+    )
+    draft = client.post(step(scene.hidden, "validate"), {}, format="json")
+    assert draft.status_code == 404  # a draft: not the reviewer's to know
+    planner = api_client_for(scene.planner, read_only=False)
+    workflow = planner.post(step(scene.hidden, "validate"), {}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert workflow.status_code == 409
+    assert workflow.json()["title"] == "Le circuit de validation refuse cette action."
+    for odd in ("abc", "-1", "1.5"):
+        assert client.get(f"/api/v1/updates/{odd}/").status_code == 404
