@@ -506,7 +506,13 @@ class Updates(ReadOnlyResource):
             return _refused(error)
         return self._detail(update.pk)
 
-    @extend_schema(request=None, responses={200: UpdateDetailSerializer, **PROBLEMS})
+    @extend_schema(
+        request=None,
+        responses={
+            200: UpdateDetailSerializer,
+            **{code: answer for code, answer in PROBLEMS.items() if code[0] != 400},
+        },
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """The author submits (or resubmits) the update for review."""
