@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api import cycles, plans, reference
+from api import updates as progress_updates  # progress updates
 
 app_name = "api"
 
@@ -21,6 +22,8 @@ ROUTES = [
     ("assignments", plans.Assignments, "assignment"),
     ("milestones", plans.Milestones, "milestone"),
     ("cycles", cycles.Cycles, "cycle"),
+    # Progress updates and their workflow (api/updates.py)
+    ("updates", progress_updates.Updates, "update"),
 ]
 
 router = DefaultRouter(trailing_slash=True)
