@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api import reference
+from api import registers as registers_api
 
 app_name = "api"
 
@@ -15,6 +16,8 @@ ROUTES = [
     ("entities", reference.Entities, "entity"),
     ("missions", reference.Missions, "mission"),
     ("member-states", reference.MemberStates, "member-state"),
+    # Registers: every registered register's resources and statistics (api/registers.py).
+    *registers_api.routes(),
 ]
 
 router = DefaultRouter(trailing_slash=True)
