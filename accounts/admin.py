@@ -23,26 +23,29 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
 
 
+TOKEN_COLUMNS: tuple[str, ...] = (
+    "prefix",
+    "name",
+    "user",
+    "read_only",
+    "created_at",
+    "expires_at",
+    "last_used_at",
+    "revoked_at",
+)
+
+
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ApiTokenAdmin(admin.ModelAdmin):
     """Everyone's API tokens, read only (a token is made by its owner): an administrator revokes
     them, through `accounts.services.token_revoke` (audited)."""
 
-    list_display = [
-        "prefix",
-        "name",
-        "user",
-        "read_only",
-        "created_at",
-        "expires_at",
-        "last_used_at",
-        "revoked_at",
-    ]
+    list_display = TOKEN_COLUMNS
     list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "name", "user__username"]
     list_select_related = ["user"]
-    fields = list_display
-    readonly_fields = list_display
+    fields = TOKEN_COLUMNS
+    readonly_fields = TOKEN_COLUMNS
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -132,7 +132,7 @@ class RegisterStatistics(NeverStored, viewsets.ViewSet):
         return Response(self.register.api_statistics(records))
 
 
-PK = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The record's id.")
+PK = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The record's id.")
 
 
 def resource_viewset(register: Register, resource: ApiResource) -> type[RegisterRecords]:
@@ -156,7 +156,7 @@ def resource_viewset(register: Register, resource: ApiResource) -> type[Register
     }
     if resource.write:
         views["create"] = extend_schema(request=OpenApiTypes.OBJECT, responses={201: item})
-    return extend_schema_view(**views)(viewset)  # type: ignore[no-any-return]
+    return extend_schema_view(**views)(viewset)
 
 
 def statistics_viewset(register: Register) -> type[RegisterStatistics]:
@@ -165,7 +165,7 @@ def statistics_viewset(register: Register) -> type[RegisterStatistics]:
         (RegisterStatistics,),
         {"register": register, "__doc__": f"{register.name}: statistics."},
     )
-    return extend_schema_view(list=extend_schema(responses={200: OpenApiTypes.OBJECT}))(viewset)  # type: ignore[no-any-return]
+    return extend_schema_view(list=extend_schema(responses={200: OpenApiTypes.OBJECT}))(viewset)
 
 
 def routes() -> list[tuple[str, Any, str]]:

@@ -14,7 +14,7 @@ from django_filters import rest_framework as filters
 
 from core.models import MemberState, Mission
 from registers.access import RegisterAccess
-from registers.forms import CaseForm
+from registers.forms import CaseForm, MissionChoice
 from registers.kernel.sharing import reading
 from registers.models import Case, Victim
 from registers.pages import SMALL_CELLS, STAT_TABLES
@@ -105,7 +105,7 @@ class ApiCaseForm(CaseForm):
     """The create page's form, with the mission by its code and the State by its ISO3 code (the
     API's stable identifiers)."""
 
-    mission = forms.ModelChoiceField(
+    mission = MissionChoice(
         queryset=Mission.objects.none(), to_field_name="entity__code", label=_("Mission")
     )
     country = forms.ModelChoiceField(

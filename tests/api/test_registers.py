@@ -21,12 +21,23 @@ from registers.models import Case, CaseAccess
 from reporting.models import Sensitivity
 from tests.api.agreement import Row, assert_pages_and_api_agree
 from tests.conftest import ROLE_TARGETS
-from tests.registers.conftest import Cases, cases  # noqa: F401  (the fixture)
+from tests.registers.conftest import Cases
 from tests.registers.factories import StepFactory, case_with
 
 CASES = "/api/v1/registers/crimes/cases/"
 STATISTICS = "/api/v1/registers/crimes/statistics/"
 Client = Callable[..., APIClient]
+
+
+@pytest.fixture
+def cases(db: None) -> Cases:
+    """As the register's tests: BGD's case (MONUSCO, Bangladeshi and Nepalese victims), another
+    State's (MINUSMA, Nepalese) and MINUSCA's (Pakistani)."""
+    return Cases(
+        bgd=case_with(["BGD", "NPL"], mission="monusco", internal_notes="Liaison notes."),
+        other=case_with(["NPL"], mission="minusma"),
+        minusca=case_with(["PAK"], mission="minusca"),
+    )
 
 
 def _ids(client: APIClient, query: str = "") -> set[int]:
@@ -149,7 +160,9 @@ def test_every_case_read_is_logged_as_an_api_read_in_one_insert(
     client = api_client_for(officer)
     with CaptureQueriesContext(connection) as listing:
         assert client.get(f"{CASES}?page_size=2").status_code == 200
-    inserts = [q for q in listing.captured_queries if "INSERT" in q["sql"] and "caseaccess" in q["sql"]]
+    inserts = [
+        q for q in listing.captured_queries if "INSERT" in q["sql"] and "caseaccess" in q["sql"]
+    ]
     assert len(inserts) == 1
     logged = CaseAccess.objects.filter(user=officer, action=CaseAccess.Action.API)
     assert logged.count() == 2  # the page's cases, not all of them

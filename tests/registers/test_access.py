@@ -163,7 +163,9 @@ def test_delegate_sees_only_the_fields_shared_with_states(
     assert "Liaison notes." not in page  # internal notes never reach a State
     export = client.get(f"/registers/crimes/{cases.bgd.pk}/export.csv").content.decode()
     assert "Liaison notes." not in export and "Convoy ambushed" in export
-    assert "internal_notes" not in client.get(f"/api/v1/registers/crimes/cases/{cases.bgd.pk}/").json()
+    assert (
+        "internal_notes" not in client.get(f"/api/v1/registers/crimes/cases/{cases.bgd.pk}/").json()
+    )
 
     Case.objects.filter(pk=cases.bgd.pk).update(sensitivity=Sensitivity.CONFIDENTIAL)
     page = client.get(f"/registers/crimes/{cases.bgd.pk}/").content.decode()
