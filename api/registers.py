@@ -106,6 +106,13 @@ class RegisterRecords(NeverStored, viewsets.GenericViewSet[Any]):
             raise Http404
         if not isinstance(request.data, dict):
             raise RecordNotValid(_("Send the record as a JSON object."))
+        nested = {
+            str(key): [_("Give a single value, not a list or an object.")]
+            for key, value in request.data.items()
+            if isinstance(value, list | dict)
+        }
+        if nested:
+            raise RecordNotValid(nested)
         form = write.form(reader, request.data)
         if not form.is_valid():
             raise RecordNotValid(_form_errors(form))

@@ -328,3 +328,39 @@ def test_a_mission_officer_may_not_record_a_case_of_another_mission(
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["mission"]
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=abc",
+        "?page=999",
+        "?page_size=-1",
+        "?ordering=secret",
+        "?year=99999",
+        "?state=%00%00",
+        "?mission=' OR 1=1",
+        "?state=toolong",
+    ],
+)
+def test_odd_queries_are_never_a_server_error(
+    query: str, cases: Cases, user_with_role: Callable[[str], User], api_client_for: Client
+) -> None:
+    client = api_client_for(user_with_role(Role.MEMBER_STATE_DELEGATE))
+    response = client.get(f"{CASES}{query}")
+    assert response.status_code in (200, 400, 404), response.content
+    if response.status_code == 200:
+        assert {row["id"] for row in response.json()["results"]} <= {cases.bgd.pk}
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"mission": ["minusca"]}, {"incident_date": {"a": 1}}, {"latitude": "x" * 500}]
+)
+def test_odd_records_are_refused_never_a_server_error(
+    body: dict[str, Any], db: None, user_with_role: Callable[[str], User], api_client_for: Client
+) -> None:
+    client = api_client_for(user_with_role(Role.REGISTER_OFFICER), read_only=False)
+    response = client.post(CASES, NEW_CASE | body if body else body, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"]
+    assert not Case.objects.exists()
