@@ -85,3 +85,21 @@ def token_for(raw: str) -> ApiToken | None:
 
 def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_of(user: User, pk: object) -> ApiToken | None:
+    """One of the user's own tokens, or None (another user's token is as missing as none)."""
+    try:
+        number = int(pk)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return ApiToken.objects.filter(user_id=user.pk, pk=number).first()
+
+
+def token_by_prefix(prefix: str) -> ApiToken | None:
+    """The token with this prefix (the command's `token revoke PREFIX`), or None."""
+    return ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+
+
+def user_named(username: str) -> User | None:
+    return User.objects.filter(username=username).first()

@@ -219,7 +219,8 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: User) -> None:
+def token_revoke(*, token: ApiToken, actor: User | None) -> None:
+    """Revoke the token (again: nothing). `actor` None: the command line."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api import cycles, plans, reference
+from api import registers as registers_api
 from api import updates as progress_updates  # progress updates
 
 app_name = "api"
@@ -24,6 +25,8 @@ ROUTES = [
     ("cycles", cycles.Cycles, "cycle"),
     # Progress updates and their workflow (api/updates.py)
     ("updates", progress_updates.Updates, "update"),
+    # Registers: every registered register's resources and statistics (api/registers.py).
+    *registers_api.routes(),
 ]
 
 router = DefaultRouter(trailing_slash=True)

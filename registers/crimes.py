@@ -12,10 +12,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from registers import api, pages, selectors, stats
+from registers import api, pages, selectors, services, stats
 from registers.access import register_access_for
 from registers.computed import CRIMES_COMPUTED
-from registers.kernel.registry import ApiResource, Register
+from registers.kernel.registry import ApiResource, ApiWrite, Register
 from registers.models import CaseAccess
 from registers.report import crimes_report_section
 
@@ -55,7 +55,21 @@ CRIMES = Register(
     dashboard_section=crimes_dashboard_section,
     computed=CRIMES_COMPUTED,
     api_resources=(
-        ApiResource("crimes", gate=selectors.CASES, item=api.case_item, detail=api.case_detail),
+        ApiResource(
+            "cases",
+            gate=selectors.CASES,
+            item=api.case_item,
+            detail=api.case_detail,
+            prepare_list=api.list_rows,
+            prepare_detail=api.detail_rows,
+            filterset=api.CaseFilter,
+            ordering=("-incident_date", "-pk"),
+            ordering_fields=("incident_date", "pk"),
+            write=ApiWrite(
+                form=api.case_form, save=services.case_create, refused=(services.RegisterError,)
+            ),
+        ),
     ),
+    api_statistics=api.statistics,
     small_cells=pages.SMALL_CELLS,
 )

@@ -21,6 +21,4 @@ urlpatterns = [
     # The portal's first address, kept for links and bookmarks made before it spanned registers.
     path("registers/portal/", portal.portal, name="register-portal"),
     path("registers/portal/<slug:table>.csv", views.portal_csv, name="register-portal-csv"),
-    path("registers/api/crimes/", views.api_cases, name="register-api-cases"),
-    path("registers/api/crimes/<int:pk>/", views.api_case, name="register-api-case"),
 ]

@@ -1,7 +1,7 @@
 """Pages of the register of crimes against peacekeepers. Views parse, call a selector, a service
 or a page builder (`pages`), and render; every case is read through `selectors.case_for` /
-`cases_visible_to`, and every detail view, list page, export and API read of a case writes the
-access log (a list: one row per case it shows, in one insert).
+`cases_visible_to`, and every detail view, list page and export of a case writes the access log
+(a list: one row per case it shows, in one insert), as the API's reads do (`/api/v1/`).
 The Member State portal is `registers.portal`."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.reauth import require_recent_auth
 from core.export import csv_response
-from registers import api, exports, pages, selectors, services
+from registers import exports, pages, selectors, services
 from registers.access import RegisterAccess, register_access_for
 from registers.forms import (
     CaseFilterForm,
@@ -280,39 +280,3 @@ def portal_csv(request: HttpRequest, table: str) -> HttpResponse:
         raise Http404
     concerned = selectors.cases_concerning(reader.states)
     return pages.STAT_TABLES[table].csv(concerned, filename=f"crimes-{table}.csv", small_cells=0)
-
-
-# JSON API ------------------------------------------------------------------------------------
-
-
-def _api_user(request: HttpRequest) -> RegisterAccess:
-    if not request.user.is_authenticated:
-        raise Http404
-    return _access(request, "any_cases")
-
-
-@login_required
-def api_cases(request: HttpRequest) -> JsonResponse:
-    reader = _api_user(request)
-    cases, _filters = _filtered(request)
-    page = selectors.page_of(cases, request.GET.get("page"), 200)
-    shown = list(page.object_list)
-    services.accesses_record(
-        user=request.user, case_ids=[c.pk for c in shown], action=CaseAccess.Action.API
-    )
-    return JsonResponse(
-        {
-            "count": page.paginator.count,
-            "page": page.number,
-            "pages": page.paginator.num_pages,
-            "results": [api.case_item(c, reader) for c in shown],
-        }
-    )
-
-
-@login_required
-def api_case(request: HttpRequest, pk: int) -> JsonResponse:
-    reader = _api_user(request)
-    case = selectors.case_for(request.user, pk)
-    services.accesses_record(user=request.user, case_ids=[case.pk], action=CaseAccess.Action.API)
-    return JsonResponse(api.case_detail(case, reader))

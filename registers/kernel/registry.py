@@ -62,15 +62,39 @@ class DashboardSection(Protocol):
     ) -> dict[str, Any] | None: ...
 
 
+def _as_is(records: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    return records
+
+
+@dataclass(frozen=True)
+class ApiWrite:
+    """How the API records a new record: `form(reader, data)` binds the form that validates the
+    request's data (its errors name the fields), `save(actor=..., **cleaned_data)` is the
+    service the page's create view calls; `refused` are the service's domain errors."""
+
+    form: Callable[[RegisterAccess, Mapping[str, Any]], Any]
+    save: Callable[..., Any]
+    refused: tuple[type[Exception], ...] = ()
+
+
 @dataclass(frozen=True)
 class ApiResource:
-    """A collection the API serves over the register's gate: `item` renders a record in a
-    list, `detail` a record read alone (a logged read), each for the reader's access."""
+    """A collection the API serves over the register's gate (`/api/v1/registers/<code>/<name>/`):
+    `item` renders a record in a list (read from `prepare_list`'s query), `detail` a record read
+    alone (from `prepare_detail`'s), each for the reader's access; every read is logged.
+    `filterset` is a django-filter FilterSet over the gate's records, `ordering` the default
+    order, `write` how a record is created (None: read only)."""
 
     name: str
     gate: Gate[Any]
     item: Callable[[Any, RegisterAccess], dict[str, Any]]
     detail: Callable[[Any, RegisterAccess], dict[str, Any]]
+    prepare_list: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = _as_is
+    prepare_detail: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = _as_is
+    filterset: type[Any] | None = None
+    ordering: tuple[str, ...] = ("-pk",)
+    ordering_fields: tuple[str, ...] = ("pk",)
+    write: ApiWrite | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +109,9 @@ class Register:
     dashboard_section: DashboardSection | None
     computed: Mapping[str, Computation] = field(default_factory=dict)
     api_resources: tuple[ApiResource, ...] = ()
+    # The aggregates the API serves at /api/v1/registers/<code>/statistics/ over the records
+    # whose aggregates the reader may see (`gate.aggregates_for`); None: no statistics.
+    api_statistics: Callable[[models.QuerySet[Any]], dict[str, Any]] | None = None
     # Counts under this are withheld from the register's statistics (0: none is).
     small_cells: int = 0
 

@@ -63,8 +63,8 @@ def test_exports_files_and_api_of_signed_in_users_are_never_stored(
             "/registers/crimes/export.csv",
             f"/registers/crimes/{case.pk}/export.csv",
             "/registers/crimes/statistics/by-year.csv",
-            "/registers/api/crimes/",
-            f"/registers/api/crimes/{case.pk}/",
+            "/api/v1/registers/crimes/cases/",
+            f"/api/v1/registers/crimes/cases/{case.pk}/",
         ],
         Role.MEMBER_STATE_DELEGATE: ["/registers/portal/by-year.csv", "/portal/"],
     }

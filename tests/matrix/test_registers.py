@@ -1,4 +1,4 @@
-"""The permission matrix of the crimes register, its statistics, its JSON API and the Member
+"""The permission matrix of the crimes register, its statistics and the Member
 State portal (see tests/matrix/__init__.py)."""
 
 from __future__ import annotations
@@ -81,11 +81,6 @@ MATRIX: Table = {
     "register-portal-csv": [
         Probe("by year", args=lambda w: {"table": "by-year"}, get=DELEGATE),
         Probe("not a portal table", args=lambda w: {"table": "by-nationality"}, get=SIGNED_IN_404),
-    ],
-    "register-api-cases": [Probe("list", args=no_args, get=CASE_READERS)],
-    "register-api-case": [
-        Probe("visible", args=case, get=SEES_CASE),
-        Probe("hidden", args=hidden, get=SEES_HIDDEN),
     ],
 }
 

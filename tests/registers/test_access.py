@@ -56,7 +56,7 @@ def test_access_matrix(
     ok = {True: 200, False: 404}
     assert _status(client, "/registers/crimes/") == ok[any_case]
     assert _status(client, "/registers/crimes/export.csv") == ok[any_case]
-    assert _status(client, "/registers/api/crimes/") == ok[any_case]
+    assert _status(client, "/api/v1/registers/crimes/cases/") == ok[any_case]
     assert _status(client, "/registers/crimes/statistics/") == ok[statistics]
     assert _status(client, "/registers/crimes/statistics/by-year.csv") == ok[statistics]
     assert _status(client, "/registers/portal/") == ok[portal]
@@ -66,9 +66,9 @@ def test_access_matrix(
         expected = ok[name in seen]
         assert _status(client, f"/registers/crimes/{pk}/") == expected, name
         assert _status(client, f"/registers/crimes/{pk}/export.csv") == expected, name
-        assert _status(client, f"/registers/api/crimes/{pk}/") == expected, name
+        assert _status(client, f"/api/v1/registers/crimes/cases/{pk}/") == expected, name
     if any_case:
-        listed = {c["id"] for c in client.get("/registers/api/crimes/").json()["results"]}
+        listed = {c["id"] for c in client.get("/api/v1/registers/crimes/cases/").json()["results"]}
         assert listed == {getattr(cases, n).pk for n in seen}
 
 
@@ -163,7 +163,9 @@ def test_delegate_sees_only_the_fields_shared_with_states(
     assert "Liaison notes." not in page  # internal notes never reach a State
     export = client.get(f"/registers/crimes/{cases.bgd.pk}/export.csv").content.decode()
     assert "Liaison notes." not in export and "Convoy ambushed" in export
-    assert "internal_notes" not in client.get(f"/registers/api/crimes/{cases.bgd.pk}/").json()
+    assert (
+        "internal_notes" not in client.get(f"/api/v1/registers/crimes/cases/{cases.bgd.pk}/").json()
+    )
 
     Case.objects.filter(pk=cases.bgd.pk).update(sensitivity=Sensitivity.CONFIDENTIAL)
     page = client.get(f"/registers/crimes/{cases.bgd.pk}/").content.decode()
@@ -185,7 +187,7 @@ def test_every_view_and_export_is_logged_and_the_state_sees_its_log(
     client.get(f"/registers/crimes/{cases.bgd.pk}/")
     client.get(f"/registers/crimes/{cases.other.pk}/export.csv")
     client.get("/registers/crimes/export.csv")
-    client.get(f"/registers/api/crimes/{cases.minusca.pk}/")
+    client.get(f"/api/v1/registers/crimes/cases/{cases.minusca.pk}/")
     log = list(CaseAccess.objects.order_by("id").values_list("case_id", "action", "user_id"))
     assert log[:2] == [(cases.bgd.pk, "view", officer.pk), (cases.other.pk, "export", officer.pk)]
     assert sorted(c for c, a, _u in log[2:5]) == sorted(

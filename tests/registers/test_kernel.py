@@ -31,7 +31,8 @@ def test_the_crimes_register_registers_itself_with_its_contributions() -> None:
     assert CRIMES in registers()
     assert CRIMES.model is Case and CRIMES.concern is CASE_CONCERN
     assert CRIMES.report_section is crimes_report_section
-    assert [resource.name for resource in CRIMES.api_resources] == ["crimes"]
+    assert [resource.name for resource in CRIMES.api_resources] == ["cases"]
+    assert CRIMES.api_statistics is not None
     # Its computed indicators reach the indicators' registry once the apps are ready.
     for key in ("crimes_cases", "crimes_personnel_killed", "crimes_judicial_followup"):
         assert COMPUTED[key] is getattr(computed, key)

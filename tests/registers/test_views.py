@@ -33,7 +33,7 @@ def _many(n: int) -> None:
         (Role.REGISTER_OFFICER, "/registers/crimes/"),
         (Role.REGISTER_OFFICER, "/registers/crimes/export.csv"),
         (Role.REGISTER_OFFICER, "/registers/crimes/statistics/"),
-        (Role.REGISTER_OFFICER, "/registers/api/crimes/"),
+        (Role.REGISTER_OFFICER, "/api/v1/registers/crimes/cases/"),
         (Role.MEMBER_STATE_DELEGATE, "/registers/portal/"),
         (Role.MEMBER_STATE_DELEGATE, "/registers/crimes/"),
         (Role.MEMBER_STATE_DELEGATE, "/registers/crimes/export.csv"),
@@ -64,7 +64,7 @@ def test_query_count_does_not_grow_with_cases(
 
 @pytest.mark.parametrize(
     ("url", "action"),
-    [("/registers/crimes/", CaseAccess.Action.LIST), ("/registers/api/crimes/", "api")],
+    [("/registers/crimes/", CaseAccess.Action.LIST), ("/api/v1/registers/crimes/cases/", "api")],
 )
 def test_listing_cases_logs_one_read_per_case_shown_in_one_insert(
     url: str,
