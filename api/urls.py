@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import reference
+from api import indicators, interchange, reference, reports
 
 app_name = "api"
 
@@ -15,6 +15,10 @@ ROUTES = [
     ("entities", reference.Entities, "entity"),
     ("missions", reference.Missions, "mission"),
     ("member-states", reference.MemberStates, "member-state"),
+    # Data: indicator values, published reports and their files.
+    ("indicator-values", indicators.IndicatorValues, "indicator-value"),
+    ("publications", reports.Publications, "publication"),
+    ("published-files", reports.PublishedFiles, "published-file"),
 ]
 
 router = DefaultRouter(trailing_slash=True)
@@ -25,4 +29,13 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+]
+
+# Data: the tracking table, the plan as IATI XML, the crimes register's aggregates as HXL.
+urlpatterns += [
+    path("plans/<slug:code>/tracking/", indicators.Tracking.as_view(), name="plan-tracking"),
+    path("plans/<slug:code>/iati.xml", interchange.PlanIATI.as_view(), name="plan-iati"),
+    path(
+        "crime-statistics.csv", interchange.CrimeStatistics.as_view(), name="crime-statistics"
+    ),
 ]
