@@ -132,13 +132,14 @@ class PublishedFileFilter(filters.FilterSet):
     plan = filters.CharFilter(field_name="publication__cycle__plan__code")
     cycle = filters.CharFilter(field_name="publication__cycle__code")
     edition = filters.ChoiceFilter(field_name="publication__edition", choices=Edition.choices)
-    format = filters.ChoiceFilter(choices=Format.choices)
+    # `format` is the API's own parameter (the response's format): the file's is `file_format`.
+    file_format = filters.ChoiceFilter(field_name="format", choices=Format.choices)
     language = filters.CharFilter()
     sha256 = filters.CharFilter()
 
     class Meta:
         model = PublishedFile
-        fields = ["plan", "cycle", "edition", "format", "language", "sha256"]
+        fields = ["plan", "cycle", "edition", "file_format", "language", "sha256"]
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=_ID))
