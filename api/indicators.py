@@ -169,9 +169,7 @@ class IndicatorValues(ReadOnlyResource):
             )
             return Response(
                 hxl_data(VALUE_COLUMNS, (_hxl_row(v) for v in values)),
-                headers={
-                    "Content-Disposition": 'attachment; filename="a4p-indicator-values.csv"'
-                },
+                headers={"Content-Disposition": 'attachment; filename="a4p-indicator-values.csv"'},
             )
         return super().list(request, *args, **kwargs)
 
@@ -259,9 +257,7 @@ class Tracking(NeverStored, APIView):
             OpenApiParameter(
                 "entity", OpenApiTypes.STR, description=str(_("Only this entity's values"))
             ),
-            OpenApiParameter(
-                "wps", OpenApiTypes.BOOL, description=str(_("Only WPS indicators"))
-            ),
+            OpenApiParameter("wps", OpenApiTypes.BOOL, description=str(_("Only WPS indicators"))),
         ],
         responses={200: TrackingSerializer},
     )

@@ -119,8 +119,9 @@ CRIME_COUNTS = ("cases", "victims", "killed", "injured")
 def crime_aggregates(cases: QuerySet[Case]) -> list[dict[str, Any]]:
     """Victims of these cases by year of the incident, mission and nationality, with the
     number of cases they were victims in. Three queries whatever the number of cases."""
-    rows = list(
-        Victim.objects.filter(case__in=cases.values("pk"))
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Victim.objects.filter(case__in=cases.values("pk"))
         .order_by()
         .values("nationality_id", year=F("case__incident_year"), mission_id=F("case__mission_id"))
         .annotate(
@@ -129,7 +130,7 @@ def crime_aggregates(cases: QuerySet[Case]) -> list[dict[str, Any]]:
             killed=Count("pk", filter=KILLED),
             injured=Count("pk", filter=INJURED),
         )
-    )
+    ]
     missions = {
         pk: (code, acronym)
         for pk, code, acronym in Mission.objects.filter(
@@ -156,7 +157,7 @@ def crime_aggregates(cases: QuerySet[Case]) -> list[dict[str, Any]]:
 
 
 class CrimeStatistics(NeverStored, APIView):
-    """Cases against peacekeepers and their victims by year × mission × victims' nationality."""
+    """Cases against peacekeepers and their victims by year, mission and victims' nationality."""
 
     renderer_classes = [HXLRenderer]
 
@@ -264,8 +265,10 @@ def iati_activities(plan: Plan, *, today: dt.date | None = None) -> bytes:
     _narrative(
         activity,
         "description",
-        _("The plan's priorities and indicators of progress, with the numbers of its public "
-          "reports.")
+        _(
+            "The plan's priorities and indicators of progress, with the numbers of its public "
+            "reports."
+        )
         if not plan.source
         else plan.source,
         type="1",
@@ -306,7 +309,7 @@ def _indicator(
     indicator = etree.SubElement(
         result,
         "indicator",
-        measure=MEASURES.get(source.unit, "1"),
+        measure=MEASURES.get(Indicator.Unit(source.unit), "1"),
         ascending="1" if source.increase else "0",
     )
     _narrative(indicator, "title", f"{source.code} {source.name}")

@@ -24,7 +24,7 @@ from reports import selectors
 from reports.models import Edition, Format, Publication, PublishedFile
 
 
-class _DownloadField(serializers.Field):  # type: ignore[type-arg]
+class _DownloadField(serializers.Field):
     """The absolute address of reports' file view (`report-file`) for this file."""
 
     def __init__(self, **kwargs: Any) -> None:

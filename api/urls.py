@@ -35,7 +35,5 @@ urlpatterns = [
 urlpatterns += [
     path("plans/<slug:code>/tracking/", indicators.Tracking.as_view(), name="plan-tracking"),
     path("plans/<slug:code>/iati.xml", interchange.PlanIATI.as_view(), name="plan-iati"),
-    path(
-        "crime-statistics.csv", interchange.CrimeStatistics.as_view(), name="crime-statistics"
-    ),
+    path("crime-statistics.csv", interchange.CrimeStatistics.as_view(), name="crime-statistics"),
 ]

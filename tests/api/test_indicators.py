@@ -19,9 +19,9 @@ from accounts.models import Role, User
 from core.models import Entity
 from indicators.models import Breakdown, Category, Dimension, Indicator, IndicatorValue
 from plans.models import Plan
+from plans.services import assignments_generate
 from reporting.models import Cycle
 from tests.indicators.conftest import make_indicator
-from tests.reporting.conftest import planner, workplans  # noqa: F401  (fixtures)
 
 ClientFor = Callable[..., APIClient]
 D = Decimal
@@ -93,7 +93,10 @@ def test_staff_read_values_with_their_breakdowns(
         ({"entity": "monusco"}, [("2022-H1", "monusco")]),
         ({"cycle": "2022-H2"}, [("2022-H2", "minusca")]),
         ({"period": "2022-08-15"}, [("2022-H2", "minusca")]),
-        ({"plan_version": "1", "entity": "minusca"}, [("2022-H1", "minusca"), ("2022-H2", "minusca")]),
+        (
+            {"plan_version": "1", "entity": "minusca"},
+            [("2022-H1", "minusca"), ("2022-H2", "minusca")],
+        ),
         ({"plan_version": "7"}, []),
     ],
 )
@@ -147,7 +150,10 @@ def test_values_as_hxl_csv_have_the_hashtag_row_under_the_header_and_no_formula(
     indicator = values["indicator"]
     Indicator.objects.filter(pk=indicator.pk).update(name='=HYPERLINK("http://x")')  # type: ignore[attr-defined]
     client = api_client_for(user_with_role(Role.PLANNING_UNIT))
-    for url in ("/api/v1/indicator-values.csv?indicator=T.1", "/api/v1/indicator-values/?indicator=T.1&format=hxl"):
+    for url in (
+        "/api/v1/indicator-values.csv?indicator=T.1",
+        "/api/v1/indicator-values/?indicator=T.1&format=hxl",
+    ):
         response = client.get(url)
         assert response.status_code == 200, response.content
         assert response["Content-Type"].startswith("text/csv")
@@ -165,7 +171,7 @@ def test_values_as_hxl_csv_have_the_hashtag_row_under_the_header_and_no_formula(
         ]
         assert len(rows) == 3
         first = dict(zip(tags, rows[0], strict=True))
-        assert first["#indicator+name"] == "'=HYPERLINK(\"http://x\")"
+        assert first["#indicator+name"] == '\'=HYPERLINK("http://x")'
         assert first["#date+start"] == "2022-01-01" and first["#org+code"] == "minusca"
         assert first["#country+code"] == "CAF" and D(first["#value"]) == 40
 
@@ -214,12 +220,12 @@ def test_the_list_and_the_csv_take_as_many_queries_for_3n_rows_as_for_n(
 
 
 def test_the_tracking_table_as_json_combines_the_entities(
-    workplans: Plan,
+    plan: Plan,
     values: dict[str, object],
     user_with_role: Callable[[str], User],
     api_client_for: ClientFor,
 ) -> None:
-    plan = workplans
+    assignments_generate(plan=plan, actor=user_with_role(Role.PLANNING_UNIT))
     client = api_client_for(user_with_role(Role.REVIEWER))
     response = client.get(f"/api/v1/plans/{plan.code}/tracking/")
     assert response.status_code == 200, response.content
@@ -255,8 +261,8 @@ def test_the_tracking_table_is_internal_and_an_unknown_plan_is_404(
 ) -> None:
     for user in (user_with_role(Role.MEMBER_STATE_DELEGATE), outsider):
         assert api_client_for(user).get(f"/api/v1/plans/{plan.code}/tracking/").status_code == 404
-    planner = api_client_for(user_with_role(Role.PLANNING_UNIT))
-    assert planner.get("/api/v1/plans/no-such-plan/tracking/").status_code == 404
+    staff = api_client_for(user_with_role(Role.PLANNING_UNIT))
+    assert staff.get("/api/v1/plans/no-such-plan/tracking/").status_code == 404
 
 
 def test_the_tracking_table_takes_as_many_queries_for_3n_indicators_as_for_n(

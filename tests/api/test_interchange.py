@@ -107,14 +107,16 @@ def test_iati_carries_the_public_editions_numbers_only(
 ) -> None:
     document = _iati(api_client_for(user_with_role(Role.PLANNING_UNIT)), plan)
     [indicator] = [
-        i for i in document.iter("indicator") if i.findtext("title/narrative", "").startswith("T.9 ")
+        i
+        for i in document.iter("indicator")
+        if i.findtext("title/narrative", "").startswith("T.9 ")
     ]
     assert indicator.get("measure") == "1" and indicator.get("ascending") == "1"
-    assert indicator.find("baseline").get("value") == "12"  # type: ignore[union-attr]
+    assert indicator.find("baseline").get("value") == "12"
     periods = indicator.findall("period")
-    assert [p.find("period-start").get("iso-date") for p in periods] == ["2022-01-01"]  # type: ignore[union-attr]
-    assert periods[0].find("target").get("value") == "100"  # type: ignore[union-attr]
-    assert periods[0].find("actual").get("value") == "61.5"  # type: ignore[union-attr]
+    assert [p.find("period-start").get("iso-date") for p in periods] == ["2022-01-01"]
+    assert periods[0].find("target").get("value") == "100"
+    assert periods[0].find("actual").get("value") == "61.5"
     assert b"987654" not in etree.tostring(document)
 
 
@@ -161,7 +163,8 @@ def _row(rows: list[dict[str, str]], year: str, mission: str, iso3: str) -> dict
     [row] = [
         r
         for r in rows
-        if (r["#date+year"], r["#org+code"], r["#country+code+nationality"]) == (year, mission, iso3)
+        if (r["#date+year"], r["#org+code"], r["#country+code+nationality"])
+        == (year, mission, iso3)
     ]
     return row
 
