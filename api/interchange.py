@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, F, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -268,9 +268,7 @@ def iati_activities(plan: Plan, *, today: dt.date | None = None) -> bytes:
         _(
             "The plan's priorities and indicators of progress, with the numbers of its public "
             "reports."
-        )
-        if not plan.source
-        else plan.source,
+        ),
         type="1",
     )
     _narrative(
@@ -350,7 +348,9 @@ class PlanIATI(NeverStored, APIView):
     )
     def get(self, request: Request, code: str) -> Response:
         plan = plan_for(request.user, code)
+        with translation.override("en"):  # the activity's narratives are declared English
+            document = iati_activities(plan)
         return Response(
-            iati_activities(plan),
+            document,
             headers={"Content-Disposition": f'inline; filename="{plan.code}-iati.xml"'},
         )

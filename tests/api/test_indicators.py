@@ -277,3 +277,18 @@ def test_the_tracking_table_takes_as_many_queries_for_3n_indicators_as_for_n(
     _fill(plan, 4, make_cycle(plan, "2021-H2", dt.date(2021, 7, 1)))
     with django_assert_num_queries(few):
         assert client.get(url).status_code == 200
+
+
+def test_the_problem_speaks_french_to_a_french_reader(
+    plan: Plan, user_with_role: Callable[[str], User], api_client_for: ClientFor
+) -> None:
+    client = api_client_for(user_with_role(Role.PLANNING_UNIT))
+    response = client.get(
+        f"/api/v1/plans/{plan.code}/tracking/",
+        {"entity": "atlantis"},
+        headers={"Accept-Language": "fr"},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "entity", "message": "Aucune entité n’a ce code."}
+    ]
