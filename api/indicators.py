@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -161,6 +161,12 @@ class IndicatorValues(ReadOnlyResource):
 
     def get_queryset(self) -> QuerySet[IndicatorValue]:
         return values_for(self.request.user)
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        # One value is JSON only; the CSV is a list's.
+        if getattr(self, "action", None) == "retrieve":
+            return [JSONRenderer()]
+        return super().get_renderers()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if request.accepted_renderer.format in (HXLRenderer.format, HXLAliasRenderer.format):

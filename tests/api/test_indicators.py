@@ -83,8 +83,11 @@ def test_staff_read_values_with_their_breakdowns(
         ("sex-api", "men", 25),
     ]
     assert response["Cache-Control"] == "no-store, private"
-    detail = client.get(f"/api/v1/indicator-values/{values['first'].pk}/")  # type: ignore[attr-defined]
+    pk = values["first"].pk  # type: ignore[attr-defined]
+    detail = client.get(f"/api/v1/indicator-values/{pk}/")
     assert detail.status_code == 200 and detail.json()["entity"] == "minusca"
+    # One value is JSON only: no CSV of a detail.
+    assert client.get(f"/api/v1/indicator-values/{pk}/", {"format": "hxl"}).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -290,5 +293,5 @@ def test_the_problem_speaks_french_to_a_french_reader(
     )
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"field": "entity", "message": "Aucune entité n’a ce code."}
+        {"field": "entity", "message": "Aucune entité n\u2019a ce code."}
     ]
