@@ -7,8 +7,10 @@ its page is (`require_internal`)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
+from django import forms
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -23,7 +25,7 @@ from rest_framework.views import APIView
 
 from accounts.access import require_internal
 from api.conventions import NeverStored, ReadOnlyResource
-from api.interchange import HXLAliasRenderer, HXLRenderer, hxl_data
+from api.interchange import PROBLEMS, HXLAliasRenderer, HXLRenderer, hxl_data
 from core.numbers import plain_int
 from core.selectors import entity_by_code
 from indicators import selectors
@@ -78,6 +80,10 @@ class IndicatorValueSerializer(serializers.ModelSerializer[IndicatorValue]):
         ]
 
 
+class IntegerFilter(filters.Filter):
+    field_class = forms.IntegerField
+
+
 class IndicatorValueFilter(filters.FilterSet):
     plan = filters.CharFilter(field_name="indicator__plan__code", label=_("Plan code"))
     indicator = filters.CharFilter(field_name="indicator__code", label=_("Indicator code"))
@@ -86,8 +92,11 @@ class IndicatorValueFilter(filters.FilterSet):
     period = filters.DateFilter(
         method="filter_period", label=_("A date within the cycle's period (ISO 8601)")
     )
-    plan_version = filters.NumberFilter(
-        field_name="cycle__version__number", label=_("Plan version in force in the cycle")
+    plan_version = IntegerFilter(
+        field_name="cycle__version__number",
+        label=_("Plan version in force in the cycle"),
+        min_value=0,
+        max_value=32767,  # a PositiveSmallIntegerField
     )
 
     class Meta:
@@ -142,11 +151,12 @@ VALUE_COLUMNS: list[tuple[str, str, str]] = [
         responses={
             (200, "application/json"): IndicatorValueSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
+            **PROBLEMS,
         },
     ),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/json"): IndicatorValueSerializer},
+        responses={(200, "application/json"): IndicatorValueSerializer, **PROBLEMS},
     ),
 )
 class IndicatorValues(ReadOnlyResource):
@@ -157,7 +167,6 @@ class IndicatorValues(ReadOnlyResource):
     renderer_classes = [JSONRenderer, HXLRenderer, HXLAliasRenderer]
     ordering_fields = ["id", "cycle__period_start", "indicator__code", "entity__code"]
     ordering = ["cycle__period_start", "indicator__position", "entity__code", "id"]
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[IndicatorValue]:
         return values_for(self.request.user)
@@ -251,6 +260,9 @@ class TrackingSerializer(serializers.Serializer[Any]):
     rows = TrackingRowSerializer(many=True)
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
 class Tracking(NeverStored, APIView):
     """The tracking table of a plan, as its page shows it: per indicator, target, actual, value
     to date, achievement and status of each reported cycle."""
@@ -265,7 +277,7 @@ class Tracking(NeverStored, APIView):
             ),
             OpenApiParameter("wps", OpenApiTypes.BOOL, description=str(_("Only WPS indicators"))),
         ],
-        responses={200: TrackingSerializer},
+        responses={(200, "application/json"): TrackingSerializer, **PROBLEMS},
     )
     def get(self, request: Request, code: str) -> Response:
         plan = plan_for(request.user, code)
@@ -276,7 +288,8 @@ class Tracking(NeverStored, APIView):
         if priority_text and priority is None:
             errors["priority"] = str(_("Give a priority number, for example 4."))
         entity_code = request.query_params.get("entity", "")
-        entity = entity_by_code(entity_code)
+        # A code is a slug: anything else names no entity (and is never sent to the database).
+        entity = entity_by_code(entity_code) if SLUG.fullmatch(entity_code) else None
         if entity_code and entity is None:
             errors["entity"] = str(_("No entity has this code."))
         wps = request.query_params.get("wps", "")

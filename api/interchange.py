@@ -18,14 +18,20 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from lxml import etree
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.conventions import NeverStored
+from api.conventions import PROBLEM_CONTENT_TYPE, NeverStored
 from core.export import csv_text
 from core.models import MemberState, Mission
 from indicators import selectors as indicator_selectors
@@ -38,6 +44,35 @@ from registers.models import Case, Victim
 from registers.selectors import cases_for_statistics
 from registers.stats import INJURED, KILLED
 from reports.models import Edition, Publication
+
+# The problem documents (api.conventions.problem_handler) an endpoint of this area may answer.
+PROBLEM = inline_serializer(
+    "Problem",
+    {
+        "type": serializers.CharField(),
+        "title": serializers.CharField(),
+        "status": serializers.IntegerField(),
+        "detail": serializers.CharField(),
+        "errors": serializers.ListField(
+            child=inline_serializer(
+                "ProblemError",
+                {"field": serializers.CharField(), "message": serializers.CharField()},
+            ),
+            required=False,
+        ),
+        "retry_after": serializers.IntegerField(required=False),
+    },
+)
+PROBLEMS: dict[Any, Any] = {
+    (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(PROBLEM, description=description)
+    for status, description in (
+        (400, "A parameter is not valid: each is named in `errors`."),
+        (401, "No credentials, or a token that is unknown, revoked or expired."),
+        (404, "No such object, or not one the reader may see."),
+        (429, "Too many requests: `retry_after` seconds to wait."),
+    )
+}
+
 
 # HXL -------------------------------------------------------------------------------------------
 
@@ -167,6 +202,7 @@ class CrimeStatistics(NeverStored, APIView):
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR, description="HXL-tagged CSV (hashtag row under the header)"
             ),
+            **PROBLEMS,
         },
     )
     def get(self, request: Request) -> Response:
@@ -344,6 +380,7 @@ class PlanIATI(NeverStored, APIView):
             (200, "application/xml"): OpenApiResponse(
                 OpenApiTypes.STR, description="An iati-activities document, version 2.03"
             ),
+            **PROBLEMS,
         },
     )
     def get(self, request: Request, code: str) -> Response:

@@ -20,6 +20,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from api.conventions import ReadOnlyResource
+from api.interchange import PROBLEMS
 from reports import selectors
 from reports.models import Edition, Format, Publication, PublishedFile
 
@@ -114,7 +115,15 @@ class PublicationFilter(filters.FilterSet):
 _ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=_ID))
+@extend_schema_view(
+    list=extend_schema(
+        responses={(200, "application/json"): PublicationSerializer(many=True), **PROBLEMS}
+    ),
+    retrieve=extend_schema(
+        parameters=_ID,
+        responses={(200, "application/json"): PublicationSerializer, **PROBLEMS},
+    ),
+)
 class Publications(ReadOnlyResource):
     """Published editions of the cycles' reports, every revision, with their files."""
 
@@ -122,7 +131,6 @@ class Publications(ReadOnlyResource):
     filterset_class = PublicationFilter
     ordering_fields = ["published_at", "cycle__period_start", "revision"]
     ordering = ["-cycle__period_start", "edition", "-revision"]
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Publication]:
         return selectors.publications_visible_to(self.request.user)
@@ -142,7 +150,15 @@ class PublishedFileFilter(filters.FilterSet):
         fields = ["plan", "cycle", "edition", "file_format", "language", "sha256"]
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=_ID))
+@extend_schema_view(
+    list=extend_schema(
+        responses={(200, "application/json"): PublishedFileSerializer(many=True), **PROBLEMS}
+    ),
+    retrieve=extend_schema(
+        parameters=_ID,
+        responses={(200, "application/json"): PublishedFileSerializer, **PROBLEMS},
+    ),
+)
 class PublishedFiles(ReadOnlyResource):
     """The files of the published editions: metadata, SHA-256 and the address of the bytes."""
 
@@ -150,7 +166,6 @@ class PublishedFiles(ReadOnlyResource):
     filterset_class = PublishedFileFilter
     ordering_fields = ["id", "size", "language", "format"]
     ordering = ["-publication__cycle__period_start", "publication_id", "language", "format"]
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[PublishedFile]:
         return selectors.published_files_visible_to(self.request.user)

@@ -33,7 +33,7 @@ urlpatterns = [
 
 # Data: the tracking table, the plan as IATI XML, the crimes register's aggregates as HXL.
 urlpatterns += [
-    path("plans/<slug:code>/tracking/", indicators.Tracking.as_view(), name="plan-tracking"),
-    path("plans/<slug:code>/iati.xml", interchange.PlanIATI.as_view(), name="plan-iati"),
+    path("plans/<str:code>/tracking/", indicators.Tracking.as_view(), name="plan-tracking"),
+    path("plans/<str:code>/iati.xml", interchange.PlanIATI.as_view(), name="plan-iati"),
     path("crime-statistics.csv", interchange.CrimeStatistics.as_view(), name="crime-statistics"),
 ]

@@ -250,7 +250,8 @@ def test_bad_tracking_filters_are_named(
 ) -> None:
     client = api_client_for(user_with_role(Role.PLANNING_UNIT))
     response = client.get(
-        f"/api/v1/plans/{plan.code}/tracking/", {"entity": "atlantis", "priority": "²", "wps": "y"}
+        f"/api/v1/plans/{plan.code}/tracking/",
+        {"entity": "atlan tis", "priority": "²", "wps": "y"},
     )
     assert response.status_code == 400
     assert sorted(e["field"] for e in response.json()["errors"]) == ["entity", "priority", "wps"]
