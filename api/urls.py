@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import cycles, plans, reference
+from api import cycles, indicators, interchange, plans, reference, reports
 from api import registers as registers_api
 from api import updates as progress_updates  # progress updates
 
@@ -27,6 +27,10 @@ ROUTES = [
     ("updates", progress_updates.Updates, "update"),
     # Registers: every registered register's resources and statistics (api/registers.py).
     *registers_api.routes(),
+    # Data: indicator values, published reports and their files.
+    ("indicator-values", indicators.IndicatorValues, "indicator-value"),
+    ("publications", reports.Publications, "publication"),
+    ("published-files", reports.PublishedFiles, "published-file"),
 ]
 
 router = DefaultRouter(trailing_slash=True)
@@ -38,4 +42,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+]
+
+# Data: the tracking table, the plan as IATI XML, the crimes register's aggregates as HXL.
+urlpatterns += [
+    path("plans/<str:code>/tracking/", indicators.Tracking.as_view(), name="plan-tracking"),
+    path("plans/<str:code>/iati.xml", interchange.PlanIATI.as_view(), name="plan-iati"),
+    path("crime-statistics.csv", interchange.CrimeStatistics.as_view(), name="crime-statistics"),
 ]

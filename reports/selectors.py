@@ -32,14 +32,17 @@ def publications_visible_to(user: User | AnonymousUser) -> QuerySet[Publication]
     return publications.filter(edition=Edition.PUBLIC)
 
 
+def published_files_visible_to(user: User | AnonymousUser) -> QuerySet[PublishedFile]:
+    """The files of the publications the user may see."""
+    visible = publications_visible_to(user).values("pk")
+    return PublishedFile.objects.filter(publication__in=visible).select_related(
+        "publication__cycle"
+    )
+
+
 def published_file_for(user: User | AnonymousUser, pk: int) -> PublishedFile:
     """404 for a file that does not exist and for one the user may not see alike."""
-    visible = publications_visible_to(user).values("pk")
-    found = (
-        PublishedFile.objects.filter(pk=pk, publication__in=visible)
-        .select_related("publication__cycle")
-        .first()
-    )
+    found = published_files_visible_to(user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
