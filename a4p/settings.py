@@ -404,4 +404,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets sharing a field name, each named for its model.
+    "ENUM_NAME_OVERRIDES": {
+        "MilestoneStatusEnum": "plans.models.Milestone.Status",
+        "CaseStatusEnum": "registers.models.Case.Status",
+        "PlanVersionStateEnum": "plans.models.PlanVersion.State",
+        "CycleStateEnum": "reporting.models.Cycle.State",
+        "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
+        "ReportJobStateEnum": "reports.models.ReportJob.State",
+    },
 }

@@ -211,7 +211,7 @@ def _hxl_row(value: IndicatorValue) -> dict[str, Any]:
 # The tracking table ----------------------------------------------------------------------------
 
 
-class CycleSerializer(serializers.Serializer[Any]):
+class TrackingCycleSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
@@ -256,7 +256,7 @@ class TrackingRowSerializer(serializers.Serializer[Any]):
 class TrackingSerializer(serializers.Serializer[Any]):
     plan = serializers.CharField()
     entity = serializers.CharField(allow_null=True)
-    cycles = CycleSerializer(many=True)
+    cycles = TrackingCycleSerializer(many=True)
     rows = TrackingRowSerializer(many=True)
 
 

@@ -22,16 +22,15 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    inline_serializer,
 )
 from lxml import etree
-from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.conventions import PROBLEM_CONTENT_TYPE, NeverStored
+from api.openapi import ProblemSerializer
 from core.export import csv_text
 from core.models import MemberState, Mission
 from indicators import selectors as indicator_selectors
@@ -46,23 +45,7 @@ from registers.stats import INJURED, KILLED
 from reports.models import Edition, Publication
 
 # The problem documents (api.conventions.problem_handler) an endpoint of this area may answer.
-PROBLEM = inline_serializer(
-    "Problem",
-    {
-        "type": serializers.CharField(),
-        "title": serializers.CharField(),
-        "status": serializers.IntegerField(),
-        "detail": serializers.CharField(),
-        "errors": serializers.ListField(
-            child=inline_serializer(
-                "ProblemError",
-                {"field": serializers.CharField(), "message": serializers.CharField()},
-            ),
-            required=False,
-        ),
-        "retry_after": serializers.IntegerField(required=False),
-    },
-)
+PROBLEM = ProblemSerializer
 PROBLEMS: dict[Any, Any] = {
     (status, PROBLEM_CONTENT_TYPE): OpenApiResponse(PROBLEM, description=description)
     for status, description in (

@@ -61,8 +61,11 @@ class ProblemsAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
+        # A list (filters) or an operation declaring its own parameters (`?version=`) may refuse
+        # them: 400.
         is_list = self._is_list_view() and self.method == "GET"
-        for code in problem_codes(self.method, is_list=is_list):
+        reads_query = is_list or bool(self.get_override_parameters())
+        for code in problem_codes(self.method, is_list=reads_query):
             if code in responses:
                 continue
             response = self._get_response_for_code(

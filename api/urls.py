@@ -34,7 +34,6 @@ ROUTES = [
 ]
 
 router = DefaultRouter(trailing_slash=True)
-router.include_format_suffixes = False  # one address per resource; the format is JSON
 for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
 

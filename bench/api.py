@@ -58,6 +58,9 @@ def list_endpoints() -> list[tuple[str, str]]:
                 walk(pattern.url_patterns)
             elif isinstance(pattern, URLPattern) and (pattern.name or "").endswith("-list"):
                 name = str(pattern.name)
+                view = getattr(pattern.callback, "cls", None)
+                if view is None or not hasattr(view, "filter_queryset"):
+                    continue  # not a list over a queryset (a register's statistics)
                 try:
                     path = reverse(f"api:{name}")
                 except NoReverseMatch:

@@ -172,7 +172,8 @@ def routes() -> list[Route]:
                 if entry.namespace != "admin":
                     inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
                     walk(entry.url_patterns, own, route, inner)
-            elif entry.name:
+            elif entry.name and "format" not in own:
+                # (The API's `.json` twins of each address are left out: the same views.)
                 module = getattr(entry.callback, "__module__", "") or ""
                 found.append(Route(namespace + entry.name, module.split(".")[0], own, route))
 
