@@ -389,12 +389,19 @@ REST_FRAMEWORK = {
         "address": envstr("A4P_API_RATE_ADDRESS", "3600/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "api.openapi.ProblemsAutoSchema",
     "EXCEPTION_HANDLER": "api.conventions.problem_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Paths whose errors are RFC 7807 problem documents, even those answered before any view.
+A4P_PROBLEM_PATHS = ["/api/"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "A4P+ Monitor API",
     "DESCRIPTION": "The Action for Peacekeeping+ plan, its progress and its registers, scoped "

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
@@ -49,16 +50,21 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _holds_nul(request.path, request.GET):
-            return HttpResponseBadRequest(
-                _("The address holds a NUL character."), content_type="text/plain; charset=utf-8"
-            )
+            return _bad_request(request, _("The address holds a NUL character."))
         # The posted fields too: not every view reads them through a form (the revision's
         # reasons go straight into JSON). Uploaded files are not read here.
         if request.method == "POST" and _holds_nul("", request.POST):
-            return HttpResponseBadRequest(
-                _("The form holds a NUL character."), content_type="text/plain; charset=utf-8"
-            )
+            return _bad_request(request, _("The form holds a NUL character."))
         return self.get_response(request)
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """Plain text for pages; an RFC 7807 problem document under the paths that answer in them
+    (`A4P_PROBLEM_PATHS`: the API)."""
+    if any(request.path.startswith(p) for p in settings.A4P_PROBLEM_PATHS):
+        body = {"type": "about:blank", "status": 400, "title": message, "detail": message}
+        return HttpResponseBadRequest(json.dumps(body), content_type="application/problem+json")
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def _holds_nul(path: str, params: QueryDict) -> bool:

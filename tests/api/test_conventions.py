@@ -4,15 +4,19 @@ documents, pagination with a ceiling, no-store, the OpenAPI document and its doc
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.utils import timezone
+from rest_framework.exceptions import ParseError
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, Role, User
 from accounts.selectors import token_digest
 from accounts.services import token_create, token_revoke
+from api import parsers
 
 
 def test_a_token_is_stored_as_its_hash_only_and_opens_the_api(
@@ -101,3 +105,22 @@ def test_the_openapi_document_and_its_docs_page(
     assert docs.status_code == 200
     page = docs.content.decode()
     assert "<script>" not in page and "cdn" not in page.lower()
+
+
+def test_a_nul_character_in_an_address_or_a_body_is_a_400_problem(
+    user_with_role: Callable[[str], User], api_client_for: Callable[..., APIClient]
+) -> None:
+    client = api_client_for(user_with_role(Role.PLANNING_UNIT), read_only=False)
+    in_address = client.get("/api/v1/entities/", {"kind": "a\x00b"})
+    assert in_address.status_code == 400
+    assert in_address["Content-Type"] == "application/problem+json"
+    assert "NUL" in in_address.json()["detail"]
+    # Bodies: each parser refuses a NUL anywhere, nested or in a key, and passes a clean body.
+    json_parser = parsers.JSONParser()
+    for raw in [b'{"comment": "a\\u0000b"}', b'{"a": [{"b": "\\u0000"}]}', b'{"\\u0000": 1}']:
+        with pytest.raises(ParseError, match="NUL"):
+            json_parser.parse(io.BytesIO(raw), "application/json", {})
+    assert json_parser.parse(io.BytesIO(b'{"a": ["b"]}'), "application/json", {}) == {"a": ["b"]}
+    form = parsers.FormParser()
+    with pytest.raises(ParseError, match="NUL"):
+        form.parse(io.BytesIO(b"comment=ok&comment=a%00b"), "application/x-www-form-urlencoded", {})
