@@ -1,11 +1,13 @@
 """End to end in headless Chromium: the demo served by `a4p runserver`, used as a person would.
 
-The server runs in its own process on a fresh SQLite file loaded by `a4p demo`, exactly as the
-README's serve command does.
+The server runs in its own process on a SQLite file loaded by `a4p demo`, exactly as the README's
+serve command does. The demo is built once per run (`demo_build`, shared by every test worker
+through a lock) and each module serves its own copy, so one module's writes never reach another.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -31,19 +33,51 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def a4p_command() -> str:
     a4p = shutil.which("a4p", path=str(Path(sys.executable).parent))
     if a4p is None:
         pytest.skip("the a4p console script is not installed in this environment")
-    data = tmp_path_factory.mktemp("served")
-    env = {
+    return a4p
+
+
+def installation(data: Path) -> dict[str, str]:
+    return {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
         "A4P_DATA_DIR": str(data),
         "A4P_DATABASE_URL": f"sqlite:///{data / 'a4p.sqlite3'}",
         "A4P_DEMO": "true",
     }
-    subprocess.run([a4p, "demo"], env=env, check=True, capture_output=True, timeout=180)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The demo's data folder, built by whichever test worker needs it first; the others wait
+    for it on a lock in the run's shared temporary folder."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker_id != "master" else base
+    built = shared / "demo-build"
+    with open(shared / "demo-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (built / "complete").exists():
+            shutil.rmtree(built, ignore_errors=True)
+            built.mkdir()
+            subprocess.run(
+                [a4p_command(), "demo"],
+                env=installation(built),
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            (built / "complete").touch()
+    return built
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, demo_build: Path) -> Iterator[str]:
+    a4p = a4p_command()
+    data = tmp_path_factory.mktemp("served")
+    shutil.copytree(demo_build, data, dirs_exist_ok=True)
+    env = installation(data)
     port = free_port()
     process = subprocess.Popen(
         [a4p, "runserver", "--noreload", f"127.0.0.1:{port}"],

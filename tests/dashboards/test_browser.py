@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_plan_browser import browser, log_in, server  # noqa: F401  (fixtures)
+from tests.browser.test_plan_browser import (  # noqa: F401  (fixtures)
+    browser,
+    demo_build,
+    log_in,
+    server,
+)
 
 pytestmark = pytest.mark.browser
 
