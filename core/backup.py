@@ -226,7 +226,10 @@ def _read_manifest(data: bytes, where: Path) -> Manifest:
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         raise BackupError(
-            _("%(file)s: its manifest is not one this version of A4P+ Monitor reads.")
+            _(
+                "%(file)s: its manifest is not one this version of A4P+ Monitor reads; nothing "
+                "was restored."
+            )
             % {"file": where}
         ) from None
 

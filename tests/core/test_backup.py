@@ -109,6 +109,11 @@ def test_what_is_not_a_backup_is_refused_with_a_clear_message(tmp_path: Path, me
         call_command("restore", str(tmp_path / "b.tar.gz"))
     with pytest.raises(CommandError, match="no such file"):
         call_command("restore", str(tmp_path / "missing.tar.gz"))
+    unreadable = make_archive(
+        tmp_path / "c.tar.gz", {**GOOD, "manifest.json": b"{not json"}, manifest=False
+    )
+    with pytest.raises(CommandError, match=r"its manifest is not one .* nothing was restored"):
+        call_command("restore", str(unreadable))
     assert not media.exists()
 
 
