@@ -6,6 +6,7 @@ Updates are not created here: opening a cycle creates a draft for every assignme
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -525,6 +526,18 @@ class Updates(ReadOnlyResource):
             return _refused(error)
         return self._detail(update.pk)
 
+    def _review(self, request: Request, service: Callable[..., ProgressUpdate]) -> Response:
+        """Return or validate: the update (404 if unseen), a reviewer of it (403 otherwise), the
+        comment read by the action's serializer, then the reporting service."""
+        update = self.get_object()
+        self._reviewer_only(request, update)
+        data = self._input(request)
+        try:
+            service(update=update, actor=request.user, comment=data["comment"])
+        except services.ReportingError as error:
+            return _refused(error)
+        return self._detail(update.pk)
+
     def _reviewer_only(self, request: Request, update: ProgressUpdate) -> None:
         if not access.is_reviewer(request.user, update):
             raise exceptions.PermissionDenied(
@@ -538,18 +551,7 @@ class Updates(ReadOnlyResource):
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         """The reviewer returns the update to its author, saying what needs to change."""
-        update = self.get_object()
-        self._reviewer_only(request, update)
-        data = self._input(request)
-        try:
-            services.update_return(
-                update=update,
-                actor=request.user,
-                comment=data["comment"],
-            )
-        except services.ReportingError as error:
-            return _refused(error)
-        return self._detail(update.pk)
+        return self._review(request, services.update_return)
 
     @extend_schema(
         request=UpdateValidateSerializer, responses={200: UpdateDetailSerializer, **PROBLEMS}
@@ -557,15 +559,4 @@ class Updates(ReadOnlyResource):
     @action(detail=True, methods=["post"])
     def validate(self, request: Request, pk: str | None = None) -> Response:
         """The reviewer validates the update (with an optional comment)."""
-        update = self.get_object()
-        self._reviewer_only(request, update)
-        data = self._input(request)
-        try:
-            services.update_validate(
-                update=update,
-                actor=request.user,
-                comment=data["comment"],
-            )
-        except services.ReportingError as error:
-            return _refused(error)
-        return self._detail(update.pk)
+        return self._review(request, services.update_validate)

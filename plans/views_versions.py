@@ -24,7 +24,7 @@ from plans.forms import (
 )
 from plans.models import Plan, PlanVersion
 from plans.planfile import PlanFileError
-from plans.selectors import plan_for
+from plans.selectors import plan_for, versions_visible_to
 
 
 def version_list(request: HttpRequest, plan_code: str) -> HttpResponse:
@@ -46,11 +46,10 @@ def version_list(request: HttpRequest, plan_code: str) -> HttpResponse:
 
 def version_diff(request: HttpRequest, plan_code: str) -> HttpResponse:
     plan_obj = plan_for(request.user, plan_code)
-    published = versions.published_versions(plan_obj)
-    by_number = {v.number: v for v in published}
-    draft = versions.draft_revision(plan_obj) if access_for(request.user).planner else None
-    if draft is not None:
-        by_number[draft.number] = draft
+    # The versions' one gate: the published ones, and the draft for the planning unit only.
+    visible = list(versions_visible_to(request.user, plan_obj))
+    by_number = {v.number: v for v in visible}
+    published = [v for v in visible if v.state == PlanVersion.State.PUBLISHED]
     try:
         old = by_number[int(request.GET.get("from", ""))]
         new = by_number[int(request.GET.get("to", ""))]
@@ -60,7 +59,7 @@ def version_diff(request: HttpRequest, plan_code: str) -> HttpResponse:
         old, new = published[-2], published[-1]
     changes = versions.diff_trees(old.tree, new.tree)
     reasons = {}
-    for v in published + ([draft] if draft else []):
+    for v in visible:
         if old.number < v.number <= new.number:
             reasons.update(v.reasons)
     return render(
